@@ -1,0 +1,1 @@
+"""Infrastructure shared by the server domains: settings, database, crypto, logging, errors."""
