@@ -1,0 +1,1 @@
+"""Command modules of the `electroanalyzer` tool, each with a `register(app)` function."""
