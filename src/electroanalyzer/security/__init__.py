@@ -1,0 +1,1 @@
+"""Defence layers in front of every request, and the security monitoring behind them."""

@@ -1,0 +1,106 @@
+"""Install the defence layers around the whole application.
+
+Outermost first: security headers, request limits, host check, CORS, rate limits (with the
+containment blocklist), CSRF, threat detection, then the application's own stack. The
+layers wrap Starlette's complete middleware stack, including its server-error handler, so
+even a 500 response carries the security headers. Each layer except the request limits,
+the host check and CORS can be switched off by its ENABLE_* setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+
+from .asgi import ASGIApp, ClientAddressResolver
+from .blocklist import ClientBlocklist
+from .config import SecurityConfig, security_config
+from .cors import CorsMiddleware
+from .csrf_middleware import CsrfMiddleware
+from .headers import SecurityHeadersMiddleware
+from .host import HostCheckMiddleware
+from .monitor import SecurityMonitor
+from .ratelimit import RateLimiter, build_storage
+from .ratelimit_middleware import RateLimitMiddleware
+from .request_limits import RequestLimitsMiddleware
+from .threat_middleware import ThreatDetectionMiddleware
+from .threats import ThreatMatcher, load_pattern_file, pattern_file_path
+
+
+@dataclass
+class SecurityRuntime:
+    """The objects the layers share, kept on `app.state.security`."""
+
+    config: SecurityConfig
+    resolver: ClientAddressResolver
+    limiter: RateLimiter
+    blocklist: ClientBlocklist
+    matcher: ThreatMatcher
+    monitor: SecurityMonitor
+
+
+def build_runtime(app: Starlette, settings: Any) -> SecurityRuntime:
+    """Validate the configuration and build the shared objects; raises SecurityConfigError."""
+    config = security_config(settings)
+    matcher = ThreatMatcher(load_pattern_file(pattern_file_path(settings)))
+    resolver = ClientAddressResolver(config.rate_limits.trusted_proxies)
+    timeout = config.rate_limits.storage_timeout_seconds
+    try:
+        storage = build_storage(config.rate_limit_storage_url, config.rate_limit_key_prefix, timeout)
+    except ValueError as error:
+        from .config import SecurityConfigError
+
+        raise SecurityConfigError(
+            "environment", "RATE_LIMIT_STORAGE_URL", str(error), "use redis://host:port/db or leave it unset"
+        ) from None
+    limiter = RateLimiter(config.rate_limits, storage)
+    blocklist = ClientBlocklist(config.rate_limit_storage_url, config.rate_limit_key_prefix, timeout)
+    monitor = SecurityMonitor(app, config, blocklist)
+    return SecurityRuntime(config, resolver, limiter, blocklist, matcher, monitor)
+
+
+def wrap_layers(inner: ASGIApp, runtime: SecurityRuntime) -> ASGIApp:
+    """Return `inner` wrapped in every enabled layer, outermost last."""
+    config = runtime.config
+    monitor = runtime.monitor
+    app: ASGIApp = inner
+    if config.enable_threat_detection:
+        app = ThreatDetectionMiddleware(app, runtime.matcher, runtime.resolver, monitor.on_detection)
+    if config.enable_csrf_protection:
+        origins = frozenset(origin.rstrip("/") for origin in config.cors.allowed_origins)
+        app = CsrfMiddleware(app, config.secret_key, origins, runtime.resolver, monitor.on_rejection)
+    if config.enable_rate_limiting:
+        app = RateLimitMiddleware(
+            app,
+            runtime.limiter,
+            config.rate_limits,
+            runtime.resolver,
+            runtime.blocklist,
+            config.secret_key,
+            monitor.on_rejection,
+        )
+    app = CorsMiddleware(app, config.cors)
+    app = HostCheckMiddleware(app, config.network, runtime.resolver, config.production)
+    app = RequestLimitsMiddleware(app, config.network, config.uploads)
+    if config.enable_security_headers:
+        app = SecurityHeadersMiddleware(app, config.headers, runtime.resolver)
+    return app
+
+
+def install_defence_layers(app: Starlette, settings: Any) -> None:
+    """Validate the security configuration and wrap the app's middleware stack in the layers.
+
+    Raises SecurityConfigError (naming the file, the key and the fix) on an invalid value,
+    so start-up stops before the server accepts a request.
+    """
+    runtime = build_runtime(app, settings)
+    app.state.security = runtime
+    runtime.monitor.start()
+    original_build = app.build_middleware_stack
+
+    def build_with_layers() -> ASGIApp:
+        return wrap_layers(original_build(), runtime)
+
+    app.build_middleware_stack = build_with_layers  # type: ignore[method-assign]
