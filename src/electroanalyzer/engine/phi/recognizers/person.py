@@ -1,0 +1,143 @@
+import re2
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from electroanalyzer.engine.phi.lexicons import Lexicons, load_lexicons
+from electroanalyzer.engine.phi.words import Word, capitalized_runs
+
+CUE_WINDOW = 40
+# Cues that end right before a name: honorifics, note labels, signatures, family and care
+# roles, greetings and verbs of speech.
+CUE_BEFORE = re2.compile(
+    r"(?i)(?:^|[^\p{L}])(?:mr|mrs|ms|miss|mx|dr|doctor|prof|professor|rev|sister|nurse|"
+    r"patient|pt|client|resident|name|patient name|full name|therapist|physician|provider|clinician|"
+    r"attending|pcp|referred by|referring physician|referral from|signed by|electronically signed by|"
+    r"signature|dictated by|transcribed by|reviewed by|cosigned by|supervisor|evaluated by|treated by|cc|"
+    r"son|daughter|wife|husband|mother|father|sister|brother|spouse|partner|friend|guardian|caregiver|"
+    r"grandson|granddaughter|grandmother|grandfather|niece|nephew|aunt|uncle|neighbor|fiancée?|"
+    r"emergency contact|contact|care of|c/o|attn|my name is|his name is|her name is|name is|i am|i'm|"
+    r"this is|hi|hello|dear|thanks|thank you|says|said|asked|told|named|called|by|with|meet|"
+    r"met|call|ask)\s*[.:,-]?\s*$"
+)
+# Honorifics, labels and roles that make any capitalized word after them a name.
+STRONG_CUE = re2.compile(
+    r"(?i)(?:^|[^\p{L}])(?:mr|mrs|ms|miss|mx|dr|prof|rev|patient name|name|signed by|dictated by|"
+    r"my name is|name is|son|daughter|wife|husband|mother|father|spouse|caregiver|guardian|therapist|"
+    r"physician|hi|hello|dear|says|said|called|named)\s*[.:,-]?\s*$"
+)
+# Credentials and verbs that follow a name.
+CUE_AFTER = re2.compile(
+    r"^(?:,?\s*(?:MD|M\.D\.|DO|D\.O\.|PT|DPT|MPT|OT|OTR/L|OTR|COTA|PTA|SLP|CCC-SLP|MS|MA|RN|LPN|NP|PA-C|"
+    r"PhD|Jr\.?|Sr\.?|III|II|IV)(?:$|[^\p{L}])|\s+(?:says|said|reports|reported|stated|states|told|asked|"
+    r"signed|agreed|denies|denied|presents|presented)(?:$|[^\p{L}])|'s\s)"
+)
+
+STRONG_SCORE = 0.85
+CUE_SCORE = 0.75
+GAZETTEER_SCORE = 0.7
+SURNAME_PAIR_SCORE = 0.6
+
+
+class PersonRecognizer(LocalRecognizer):
+    """Names of patients, relatives and clinicians.
+
+    A run of capitalized words is a name when a cue stands next to it (an honorific, a note
+    label such as "Patient:", "signed by", a family role, a credential such as ", PT"), or
+    when it starts with a first name from the 1990 US Census lists. Words that clinicians also
+    write in lowercase ("Will", "Normal") need a cue. Census lists: `names` package 0.3.0.
+    """
+
+    ENTITY = "PERSON"
+
+    def __init__(self, lexicons: Lexicons | None = None) -> None:
+        self._lexicons = lexicons or load_lexicons()
+        super().__init__(
+            supported_entities=[self.ENTITY],
+            context=[
+                "patient",
+                "name",
+                "mr",
+                "mrs",
+                "ms",
+                "dr",
+                "signed",
+                "therapist",
+                "son",
+                "daughter",
+                "wife",
+            ],
+        )
+
+    def load(self) -> None:
+        """Nothing to load: the word lists come with the constructor."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results = []
+        for run in capitalized_runs(text):
+            found = self._judge_run(text, run)
+            if found is None:
+                continue
+            start, end, score, reason = found
+            explanation = AnalysisExplanation(
+                recognizer=type(self).__name__, original_score=score, pattern_name=reason
+            )
+            results.append(RecognizerResult(self.ENTITY, start, end, score, explanation))
+        return results
+
+    def _judge_run(self, text: str, run: list[Word]) -> tuple[int, int, float, str] | None:
+        before = text[max(0, run[0].start - CUE_WINDOW) : run[0].start]
+        after = text[run[-1].end : run[-1].end + 20]
+        strong = STRONG_CUE.search(before) is not None
+        cued = strong or CUE_BEFORE.search(before) is not None or CUE_AFTER.search(after) is not None
+
+        name = self._name_words(run, cued=cued, strong=strong)
+        if not name:
+            return None
+        start, end = name[0].start, name[-1].end
+
+        if strong:
+            return start, end, STRONG_SCORE, "name_after_strong_cue"
+        if cued and not all(word.is_common(self._lexicons) for word in name):
+            return start, end, CUE_SCORE, "name_next_to_cue"
+        if self._starts_with_first_name(name):
+            return start, end, GAZETTEER_SCORE, "census_first_name"
+        if (
+            len(name) >= 2
+            and self._is_surname(name[-1])
+            and not any(w.is_common(self._lexicons) for w in name)
+        ):
+            return start, end, SURNAME_PAIR_SCORE, "capitalized_pair_with_census_surname"
+        return None
+
+    def _name_words(self, run: list[Word], *, cued: bool, strong: bool) -> list[Word]:
+        """Keep the leading words of a run that can belong to a name."""
+        kept: list[Word] = []
+        for word in run:
+            if word.is_all_caps and not (strong or self._is_known_name(word)):
+                break
+            if word.is_common(self._lexicons) and not word.is_initial:
+                known = self._is_known_name(word)
+                if not (strong or (kept and known) or (cued and known)):
+                    break
+            kept.append(word)
+        while kept and (kept[-1].is_initial or not kept[-1].text[0].isupper()):
+            kept.pop()
+        return kept
+
+    def _is_known_name(self, word: Word) -> bool:
+        return word.folded in self._lexicons.first_names or word.folded in self._lexicons.last_names
+
+    def _is_surname(self, word: Word) -> bool:
+        return word.folded in self._lexicons.last_names
+
+    def _starts_with_first_name(self, name: list[Word]) -> bool:
+        first = name[0]
+        if first.folded not in self._lexicons.first_names or first.is_initial:
+            return False
+        if first.is_all_caps:
+            return len(name) >= 2 and self._is_surname(name[-1])
+        if first.folded in self._lexicons.regions:
+            return len(name) >= 2
+        return not first.is_common(self._lexicons) or len(name) >= 2

