@@ -1,0 +1,91 @@
+"""Phrase checks: one or more groups of patterns that must be affirmed in the right sections."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from electroanalyzer.engine.compliance.checks.base import CheckResult, PatternList, Status, register
+from electroanalyzer.engine.compliance.context import Evidence, NoteContext
+from electroanalyzer.engine.compliance.negation import Polarity
+from electroanalyzer.engine.compliance.patterns import compile_pattern
+
+
+class PhraseGroup(PatternList):
+    name: str = Field(min_length=1, max_length=80)
+    patterns: list[str] = Field(min_length=1, max_length=60)
+
+
+class PhrasesParams(PatternList):
+    groups: list[PhraseGroup] = Field(min_length=1, max_length=12)
+    sections: list[str] = Field(default_factory=list)
+    # Search the whole note when none of the named sections exist.
+    fallback_whole_text: bool = True
+    # Fewer matched groups than this gives "missing" instead of "partly_met".
+    min_groups_for_partial: int = Field(default=1, ge=1)
+
+
+@register("phrases", PhrasesParams, "Every group of phrases is affirmed (not negated) in the named sections.")
+def check_phrases(ctx: NoteContext, params: PhrasesParams, strictness: str) -> CheckResult:
+    regions = ctx.regions(params.sections, fallback=params.fallback_whole_text)
+    affirmed_groups: list[str] = []
+    missing_groups: list[str] = []
+    hedged_groups: list[str] = []
+    evidence: list[Evidence] = []
+    negated: list[Evidence] = []
+
+    for group in params.groups:
+        found = False
+        hedged = False
+        for pattern_text in group.patterns:
+            for hit in ctx.hits(compile_pattern(pattern_text), regions):
+                if hit.polarity is Polarity.AFFIRMED:
+                    found = True
+                    evidence.append(ctx.evidence(hit.start, hit.end))
+                    break
+                if hit.polarity is Polarity.HEDGED:
+                    hedged = True
+                    evidence.append(ctx.evidence(hit.start, hit.end))
+                else:
+                    negated.append(ctx.evidence(hit.start, hit.end))
+            if found:
+                break
+        if found:
+            affirmed_groups.append(group.name)
+        elif hedged:
+            hedged_groups.append(group.name)
+        else:
+            missing_groups.append(group.name)
+
+    if not missing_groups and not hedged_groups:
+        return CheckResult(Status.MET, evidence, "found: " + ", ".join(affirmed_groups))
+    if len(affirmed_groups) + len(hedged_groups) >= params.min_groups_for_partial:
+        lacking = missing_groups + [f"{name} (only hedged)" for name in hedged_groups]
+        return CheckResult(Status.PARTLY_MET, evidence, "not found: " + ", ".join(lacking))
+    detail = "not found: " + ", ".join(missing_groups)
+    if negated:
+        detail += " (mentioned only in negated form)"
+    return CheckResult(Status.MISSING, negated[:3], detail)
+
+
+class ForbiddenParams(PatternList):
+    patterns: list[str] = Field(min_length=1, max_length=60)
+    sections: list[str] = Field(default_factory=list)
+    label: str = Field(default="item", max_length=80)
+
+
+@register(
+    "forbidden", ForbiddenParams, "None of the patterns may appear affirmed (obsolete codes and the like)."
+)
+def check_forbidden(ctx: NoteContext, params: ForbiddenParams, strictness: str) -> CheckResult:
+    regions = ctx.regions(params.sections)
+    evidence = [
+        ctx.evidence(hit.start, hit.end)
+        for pattern_text in params.patterns
+        for hit in ctx.hits(compile_pattern(pattern_text), regions)
+        if hit.polarity is not Polarity.NEGATED
+    ]
+    if evidence:
+        evidence.sort(key=lambda item: item.start)
+        quoted = ", ".join(sorted({item.text for item in evidence}))
+        return CheckResult(Status.MISSING, evidence, f"{params.label} found: {quoted}")
+    return CheckResult(Status.MET, [], f"no {params.label} found")
