@@ -160,6 +160,7 @@ class SecurityConfig:
     network: NetworkPolicy
     uploads: UploadLimits
     secret_key: bytes
+    token_key: bytes
     production: bool
     enable_rate_limiting: bool = True
     enable_csrf_protection: bool = True
@@ -175,6 +176,18 @@ def setting(settings: Any, name: str, default: Any = None) -> Any:
         if hasattr(settings, candidate):
             return getattr(settings, candidate)
     return default
+
+
+def _token_key(settings: Any, secret: bytes) -> bytes:
+    """Return the key access tokens are signed with: the core's derived JWT key when available."""
+    try:
+        from electroanalyzer.core.keys import derive_key
+    except ImportError:
+        return secret
+    try:
+        return derive_key(settings, "jwt")
+    except (AttributeError, TypeError, ValueError):
+        return secret
 
 
 def _as_mapping(value: Any) -> Mapping[str, Any] | None:
@@ -235,6 +248,7 @@ def security_config(settings: Any) -> SecurityConfig:
             "set SECRET_KEY to a random value of at least 32 characters",
         )
     storage_url = setting(settings, "RATE_LIMIT_STORAGE_URL")
+    token_key = _token_key(settings, secret)
     trusted_hosts = setting(settings, "trusted_hosts")
     if trusted_hosts:
         # The core settings' trusted_hosts (config.yaml) names the hosts; the policy section keeps the rest.
@@ -247,6 +261,7 @@ def security_config(settings: Any) -> SecurityConfig:
         network=sections["network"],
         uploads=sections["uploads"],
         secret_key=secret,
+        token_key=token_key,
         production=environment.lower() == "production",
         enable_rate_limiting=bool(setting(settings, "ENABLE_RATE_LIMITING", True)),
         enable_csrf_protection=bool(setting(settings, "ENABLE_CSRF_PROTECTION", True)),

@@ -111,12 +111,14 @@ class CsrfMiddleware:
         self,
         app: ASGIApp,
         secret_key: bytes,
+        token_key: bytes,
         allowed_origins: frozenset[str],
         resolver: ClientAddressResolver,
         on_reject: RejectionHook | None = None,
     ) -> None:
         self.app = app
         self.secret_key = secret_key
+        self.token_key = token_key
         self.allowed_origins = allowed_origins
         self.resolver = resolver
         self.on_reject = on_reject
@@ -130,7 +132,7 @@ class CsrfMiddleware:
 
     def _session_id(self, scope: Scope) -> str | None:
         token, _ = access_token(scope)
-        return session_id_of(verified_claims(token, self.secret_key))
+        return session_id_of(verified_claims(token, self.token_key))
 
     async def _reject(self, scope: Scope, send: Send, code: str, detail: str, status: int = 403) -> None:
         if self.on_reject is not None:
@@ -253,7 +255,7 @@ class CsrfMiddleware:
             name, _, rest = value.decode("latin-1").partition("=")
             if name.strip() in ACCESS_COOKIES:
                 token = rest.split(";", 1)[0]
-                return session_id_of(verified_claims(token, self.secret_key))
+                return session_id_of(verified_claims(token, self.token_key))
         return None
 
 

@@ -70,7 +70,9 @@ def wrap_layers(inner: ASGIApp, runtime: SecurityRuntime) -> ASGIApp:
         app = ThreatDetectionMiddleware(app, runtime.matcher, runtime.resolver, monitor.on_detection)
     if config.enable_csrf_protection:
         origins = frozenset(origin.rstrip("/") for origin in config.cors.allowed_origins)
-        app = CsrfMiddleware(app, config.secret_key, origins, runtime.resolver, monitor.on_rejection)
+        app = CsrfMiddleware(
+            app, config.secret_key, config.token_key, origins, runtime.resolver, monitor.on_rejection
+        )
     if config.enable_rate_limiting:
         app = RateLimitMiddleware(
             app,
@@ -78,7 +80,7 @@ def wrap_layers(inner: ASGIApp, runtime: SecurityRuntime) -> ASGIApp:
             config.rate_limits,
             runtime.resolver,
             runtime.blocklist,
-            config.secret_key,
+            config.token_key,
             monitor.on_rejection,
         )
     app = CorsMiddleware(app, config.cors)

@@ -19,6 +19,7 @@ from electroanalyzer.core import signals
 
 from .blocklist import ClientBlocklist
 from .config import SecurityConfig
+from .containment import end_sessions, lock_account
 from .events import SIGNAL_SEVERITY, EventRecord, Hasher, safe_attributes
 from .incidents import ContainmentActions, open_or_update, opens_incident
 from .models import SecurityEvent
@@ -43,7 +44,12 @@ class SecurityMonitor:
         self._thread: threading.Thread | None = None
         self._recent_rejections: dict[tuple[str, str, str], float] = {}
         self._dropped = 0
-        self.actions = ContainmentActions(block_client=blocklist.block)
+        self._pending_account_actions: list[tuple[str, int]] = []
+        self.actions = ContainmentActions(
+            block_client=blocklist.block,
+            lock_account=lambda user_id: self._defer("lock", user_id),
+            end_sessions=lambda user_id: int(self._defer("end", user_id)),
+        )
 
     # Sources -------------------------------------------------------------------------------
 
@@ -84,7 +90,8 @@ class SecurityMonitor:
 
     def on_signal(self, signal: signals.SecuritySignal) -> None:
         attributes = dict(signal.attributes)
-        username = attributes.pop("username", None)
+        # The auth service may send the user name, or its keyed digest as "account"; either is hashed here.
+        username = attributes.pop("username", None) or attributes.pop("account", None)
         self.enqueue(
             EventRecord(
                 kind=signal.kind[:64],
@@ -130,8 +137,37 @@ class SecurityMonitor:
             time.sleep(0.01)
         return not self.queue.unfinished_tasks
 
+    def _defer(self, action: str, user_id: int) -> bool:
+        if self._context() is None:
+            return False
+        self._pending_account_actions.append((action, user_id))
+        return True
+
+    def _run_account_actions(self) -> None:
+        context = self._context()
+        pending, self._pending_account_actions = self._pending_account_actions, []
+        if context is None:
+            return
+        minutes = max(1, self.config.incidents.containment.block_client_minutes)
+        for action, user_id in pending:
+            try:
+                if action == "lock":
+                    lock_account(context, user_id, minutes)
+                else:
+                    end_sessions(context, user_id)
+            except Exception:
+                # Containment is best effort; the incident already records the planned action.
+                logger.exception("security_containment_failed", extra={"action": action, "user_id": user_id})
+
+    def _context(self) -> Any:
+        return getattr(self.app.state, "context", None)
+
     def _session_factory(self) -> sessionmaker[Session] | None:
-        return getattr(self.app.state, "session_factory", None)
+        context = getattr(self.app.state, "context", None)
+        factory = getattr(context, "session_factory", None) or getattr(
+            self.app.state, "session_factory", None
+        )
+        return factory
 
     def _run(self) -> None:
         while True:
@@ -147,8 +183,10 @@ class SecurityMonitor:
                     continue
                 with factory() as session, session.begin():
                     self.store(session, record)
+                self._run_account_actions()
             except Exception:
                 # The writer must outlive a bad row or a database hiccup; the error is logged with its kind.
+                self._pending_account_actions = []
                 logger.exception(
                     "security_event_store_failed", extra={"kind": record.kind if record else None}
                 )
@@ -157,7 +195,7 @@ class SecurityMonitor:
 
     # Storage, rules and incidents ------------------------------------------------------------
 
-    def store(self, session: Session, record: EventRecord) -> SecurityEvent:
+    def store(self, session: Session, record: EventRecord, now: datetime | None = None) -> SecurityEvent:
         """Store one event, then run the behaviour rules and open incidents as configured."""
         event = SecurityEvent(
             occurred_at=record.occurred_at,
@@ -175,7 +213,8 @@ class SecurityMonitor:
         session.add(event)
         session.flush()
         policy = self.config.incidents
-        now = datetime.now(UTC)
+        # Imported logs pass their own time, so the rules' windows follow the logged events.
+        now = now or datetime.now(UTC)
         if record.kind.startswith("threat:") and opens_incident(record.severity, policy):
             open_or_update(
                 session,

@@ -56,7 +56,7 @@ class RateLimitMiddleware:
         policy: RateLimitPolicy,
         resolver: ClientAddressResolver,
         blocklist: ClientBlocklist,
-        secret_key: bytes,
+        token_key: bytes,
         on_reject: RejectionHook | None = None,
     ) -> None:
         self.app = app
@@ -64,13 +64,13 @@ class RateLimitMiddleware:
         self.policy = policy
         self.resolver = resolver
         self.blocklist = blocklist
-        self.secret_key = secret_key
+        self.token_key = token_key
         self.on_reject = on_reject
         self.account_endpoints = frozenset(policy.account_endpoints)
 
     def _token_subject(self, scope: Scope) -> str | None:
         token, _ = access_token(scope)
-        claims = verified_claims(token, self.secret_key)
+        claims = verified_claims(token, self.token_key)
         return f"user:{claims['sub']}" if claims else None
 
     async def _read_bounded(self, receive: Receive) -> tuple[bytes, bool]:

@@ -10,6 +10,8 @@ from .asgi import Scope, cookies, header
 
 ACCESS_COOKIES = ("__Host-ea_access", "ea_access")
 MAX_TOKEN_LENGTH = 4096
+ISSUER = "electroanalyzer"
+ACCESS_TYPE = "access"
 
 
 def access_token(scope: Scope) -> tuple[str | None, bool]:
@@ -25,16 +27,20 @@ def access_token(scope: Scope) -> tuple[str | None, bool]:
 
 
 def verified_claims(token: str | None, secret_key: bytes) -> dict[str, Any] | None:
-    """Return the claims of a valid HS256 token signed with SECRET_KEY, or None."""
+    """Return the claims of a valid HS256 access token signed with the token key, or None."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     try:
         claims: dict[str, Any] = jwt.decode(
-            token, secret_key, algorithms=["HS256"], options={"verify_aud": False, "require": ["exp", "sub"]}
+            token,
+            secret_key,
+            algorithms=["HS256"],
+            issuer=ISSUER,
+            options={"verify_aud": False, "require": ["exp", "sub", "sid", "iss"]},
         )
     except jwt.PyJWTError:
         return None
-    return claims
+    return claims if claims.get("typ", ACCESS_TYPE) == ACCESS_TYPE else None
 
 
 def session_id_of(claims: dict[str, Any] | None) -> str | None:

@@ -1,0 +1,1 @@
+"""HIPAA compliance dashboard data and audit-trail reports, computed from live state."""
