@@ -1,0 +1,179 @@
+"""The body of `electroanalyzer analyze`: analyze each file, write reports, print a summary."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from electroanalyzer.commands.analyze import EXIT_USAGE, collect_files, exit_code
+
+logger = logging.getLogger(__name__)
+
+
+def _options(**kwargs: Any) -> Any:
+    from electroanalyzer.engine.phi import RedactionMode
+    from electroanalyzer.engine.pipeline import AnalysisOptions
+
+    try:
+        mode = RedactionMode(kwargs.pop("redaction"))
+    except ValueError:
+        raise ValueError("Unknown redaction mode. Use tag, mask, surrogate or hash.") from None
+    hash_key = None
+    if mode is RedactionMode.HASH:
+        import secrets
+
+        # A fresh key per run: hashes link mentions within this run's reports only.
+        hash_key = secrets.token_bytes(32)
+    return AnalysisOptions(redaction=mode, hash_key=hash_key, **kwargs).validated()
+
+
+def run_batch(
+    paths: list[Path],
+    *,
+    console: Console,
+    errors: Console,
+    discipline: str | None,
+    doc_type: str | None,
+    strictness: str,
+    redaction: str,
+    output_format: str,
+    output: Path | None,
+    fail_under: float | None,
+    rubric_path: Path | None,
+    include_phi: bool,
+) -> int:
+    from electroanalyzer.engine.errors import EngineError
+    from electroanalyzer.engine.pipeline import analyze_document
+
+    try:
+        rubric = None
+        if rubric_path is not None:
+            from electroanalyzer.engine.rubrics import load_rubric_file
+
+            rubric = load_rubric_file(rubric_path)
+        options = _options(
+            discipline=discipline,
+            document_type=doc_type,
+            strictness=strictness,
+            redaction=redaction,
+            rubric=rubric,
+            include_phi=include_phi,
+        )
+    except (EngineError, ValueError) as exc:
+        errors.print(f"[red]Error:[/red] {escape(str(exc))}")
+        return EXIT_USAGE
+
+    files, missing = collect_files(paths)
+    for path in missing:
+        errors.print(f"[red]Not found:[/red] {escape(str(path))}")
+    if not files:
+        errors.print("[red]Error:[/red] no .txt, .pdf, .docx or .doc files to analyze.")
+        return EXIT_USAGE
+    if output_format in {"html", "pdf", "json"} and output is None:
+        output = Path("reports")
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+    if include_phi:
+        errors.print(
+            "[bold yellow]Warning:[/bold yellow] --include-phi writes unredacted PHI into the reports."
+        )
+
+    entries: list[Any] = []
+    rows: list[tuple[str, str]] = []
+    scores: list[float] = []
+    failed = len(missing)
+    batch = len(files) > 1
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        disable=not batch,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("Analyzing", total=len(files))
+        for path in files:
+            name = str(path)
+            try:
+                result = analyze_document(path.read_bytes(), options, file_name=path.name)
+            except EngineError as exc:
+                failed += 1
+                errors.print(
+                    f"[red]Could not analyze[/red] {escape(name)}: {escape(exc.message)} ({exc.code})"
+                )
+                entries.append({"file": name, "error": {"code": exc.code, "message": exc.message}})
+                rows.append((name, f"error: {exc.code}"))
+            except OSError:
+                failed += 1
+                message = "The file could not be read. Check that it exists and that you may read it."
+                errors.print(f"[red]Could not read[/red] {escape(name)}. {message}")
+                entries.append({"file": name, "error": {"code": "unreadable_file", "message": message}})
+                rows.append((name, "error: unreadable_file"))
+            else:
+                scores.append(result.score)
+                entries.append((name, result))
+                rows.append((name, f"{result.score:g}"))
+                _write_one(result, path, name, output_format, output, console)
+            progress.advance(task)
+
+    if output_format == "json":
+        _write_json(entries, output, console)
+    if batch or output_format != "text":
+        _print_summary(console, entries, rows)
+    return exit_code(failed, scores, fail_under)
+
+
+def _write_one(
+    result: Any, path: Path, name: str, output_format: str, output: Path | None, console: Console
+) -> None:
+    if output_format == "text":
+        from electroanalyzer.reports import render_text
+
+        render_text(result, console, file=name)
+        return
+    if output_format not in {"html", "pdf"} or output is None:
+        return
+    from electroanalyzer.reports import render_html, render_pdf
+
+    target = output / f"{path.stem}.{output_format}"
+    if output_format == "html":
+        target.write_text(render_html(result, file=path.name), encoding="utf-8")
+    else:
+        target.write_bytes(render_pdf(result, file=path.name))
+    console.print(f"Wrote {escape(str(target))}")
+
+
+def _write_json(entries: list[Any], output: Path | None, console: Console) -> None:
+    from electroanalyzer.reports import render_json
+
+    report = render_json(entries)
+    target = (output or Path(".")) / "report.json"
+    target.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    console.print(f"Wrote {escape(str(target))}")
+
+
+def _print_summary(console: Console, entries: list[Any], rows: list[tuple[str, str]]) -> None:
+    table = Table(title="Summary")
+    table.add_column("File")
+    table.add_column("Discipline")
+    table.add_column("Type")
+    table.add_column("Score", justify="right")
+    table.add_column("Missing", justify="right")
+    for entry, (name, score) in zip(entries, rows, strict=True):
+        if isinstance(entry, dict):
+            table.add_row(escape(name), "-", "-", f"[red]{escape(score)}[/red]", "-")
+            continue
+        result = entry[1]
+        table.add_row(
+            escape(name), result.discipline, result.document_type, score, str(result.counts()["missing"])
+        )
+    console.print(table)
