@@ -9,7 +9,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("electroanalyzer.commands.analyze",)
 
 app = typer.Typer(
     name="electroanalyzer",
