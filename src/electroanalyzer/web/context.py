@@ -1,0 +1,135 @@
+"""Who is signed in, what they may do, and the values every page template needs.
+
+`PageContextMiddleware` resolves the `ea_access` cookie once per request into a `WebUser` (or
+None) and stores the template context on `request.state.web_context`. Page handlers then ask
+for `page_user` (redirects to sign-in when nobody is signed in) or `page_permission(...)`
+(answers with the 404 page when the role lacks the permission, so a forbidden page looks
+exactly like a missing one).
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.responses import Response
+
+from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permission, has_permission
+from electroanalyzer.web import backend
+from electroanalyzer.web.errors import LoginRequired, PageNotFound
+
+logger = logging.getLogger(__name__)
+STATIC_PREFIX = "/static/"
+API_PREFIX = "/api/"
+WARNING_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class WebUser:
+    id: int
+    username: str
+    role: str
+    session_id: str
+    mfa_enabled: bool
+    mfa_pending: bool = False
+
+    def can(self, permission: Permission) -> bool:
+        # Until a user whose role requires MFA has enrolled, only the enrolment pages are open.
+        if self.mfa_pending and permission not in MFA_ENROLMENT_PERMISSIONS:
+            return False
+        return has_permission(self.role, permission)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str
+    permission: Permission
+
+
+NAV_ITEMS = (
+    NavItem("/", "Home", Permission.SELF_READ),
+    NavItem("/analyze", "Analyze", Permission.DOCUMENT_CREATE),
+    NavItem("/history", "History", Permission.DOCUMENT_READ),
+    NavItem("/shared", "Shared with me", Permission.SHARED_REPORT_READ),
+    NavItem("/rubrics", "Rubrics", Permission.RUBRIC_READ),
+    NavItem("/admin/users", "Admin", Permission.USERS_MANAGE),
+)
+
+
+def navigation(user: WebUser, path: str) -> list[dict[str, Any]]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.href == "/shared" and user.can(Permission.DOCUMENT_READ):
+            continue  # therapists and admins see shared reports in History
+        if not user.can(item.permission):
+            continue
+        active = path == item.href or (
+            item.href != "/" and path.startswith(item.href.rsplit("/", 1)[0] + "/")
+        )
+        if item.href == "/admin/users":
+            active = path.startswith("/admin")
+        items.append({"href": item.href, "label": item.label, "active": active})
+    return items
+
+
+def _is_page_request(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith(STATIC_PREFIX) or path.startswith(API_PREFIX))
+
+
+class PageContextMiddleware(BaseHTTPMiddleware):
+    """Build `request.state.web_context` for HTML pages; API and static requests pass untouched."""
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if not _is_page_request(request):
+            return await call_next(request)
+        request.state.web_context = await run_in_threadpool(build_context, request)
+        response = await call_next(request)
+        backend.apply_renewed_tokens(request, response)
+        return response
+
+
+def build_context(request: Request) -> dict[str, Any]:
+    user = backend.resolve_user(request)
+    settings = request.app.state.settings
+    idle_seconds = settings.policies.session.max_inactive_minutes * 60 if user else 0
+    context: dict[str, Any] = {
+        "user": user,
+        "csrf_token": backend.csrf_token(request, user.session_id if user else None),
+        "idle_seconds": idle_seconds,
+        "warn_seconds": min(WARNING_SECONDS, idle_seconds // 2),
+        "nav_items": navigation(user, request.url.path) if user else [],
+        "flashes": [],
+    }
+    return context
+
+
+def page_user(request: Request) -> WebUser:
+    """FastAPI dependency: the signed-in user, or a redirect to the sign-in page."""
+    user = getattr(request.state, "web_context", {}).get("user")
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def page_permission(permission: Permission) -> Callable[[Request], WebUser]:
+    """FastAPI dependency factory: the signed-in user holding `permission`, else the 404 page."""
+
+    def dependency(request: Request) -> WebUser:
+        user = page_user(request)
+        if not user.can(permission):
+            backend.record_denial(request, user, permission)
+            raise PageNotFound()
+        return user
+
+    return dependency
+
+
+def add_flash(request: Request, kind: str, text: str) -> None:
+    request.state.web_context.setdefault("flashes", []).append({"kind": kind, "text": text})
