@@ -98,7 +98,7 @@ _CODE = compile_exact(r"\b(97\d{3}|92\d{3}|G0283)\b")
 _UNITS = compile_exact(
     r"(?i)(?:\bx\s*(\d{1,2})\b|\((\d{1,2})\)|\b(\d{1,2})\s*units?\b|\bunits?\s*[:=]?\s*(\d{1,2})\b)"
 )
-_MINUTES = compile_exact(r"(?i)\b(\d{1,3})\s*(?:min(?:utes?|s)?|')(?:\W|$)")
+_MINUTES = compile_exact(r"(?i)\b(\d{1,3})\s*min(?:ute)?s?\b")
 TIMED_TOTAL = compile_exact(
     r"(?i)\b(?:total\s+)?timed(?:[- ]code)?(?:\s+treatment)?\s*(?:minutes|mins?|time)\s*[:=-]?\s*(\d{1,3})"
 )

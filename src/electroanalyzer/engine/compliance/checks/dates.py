@@ -56,7 +56,7 @@ class CertificationParams(CheckParams):
 def check_certification_timing(ctx: NoteContext, params: CertificationParams, strictness: str) -> CheckResult:
     first = next((found for m in FIRST_TREATMENT.finditer(ctx.text) if (found := _date_after(ctx, m))), None)
     signed = next(
-        (found for m in CERTIFICATION.finditer(ctx.text) if (found := _date_after(ctx, m, 24))), None
+        (found for m in CERTIFICATION.finditer(ctx.text) if (found := _date_after(ctx, m, 60))), None
     )
     if first is None or signed is None:
         return CheckResult(Status.NOT_APPLICABLE, [], "first treatment date or certification date not found")
