@@ -98,3 +98,68 @@ def serve() -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in reversed(started):
         server.__exit__(None, None, None)
+
+
+ADMIN_PASSWORD = "Zq7!vTr9#pLm2&wX"
+THERAPIST_PASSWORD = "Hk4$nWq8^rTz6*yB"
+
+
+class App:
+    """The real application served on loopback, with helpers to create users and sign in."""
+
+    def __init__(self, app: Any, server: LiveServer) -> None:
+        self.app = app
+        self.server = server
+        self.url = server.url
+        self.context = app.state.context
+        self.security = app.state.security
+
+    def client(self, **options: Any) -> Any:
+        import httpx
+
+        return httpx.Client(base_url=self.url, timeout=20, **options)
+
+    def create_user(self, username: str, role: str, password: str) -> int:
+        from electroanalyzer.auth.permissions import Role
+        from electroanalyzer.users import service
+
+        return int(
+            service.create_user(self.context, username=username, password=password, role=Role(role)).id
+        )
+
+    def admin_token(self, username: str = "secadmin") -> str:
+        """Create an admin enrolled in TOTP and sign in over HTTP; return the bearer token."""
+        import pyotp
+
+        from electroanalyzer.users import service
+
+        user_id = self.create_user(username, "admin", ADMIN_PASSWORD)
+        secret, _ = service.begin_mfa_enrolment(self.context, user_id)
+        service.confirm_mfa_enrolment(self.context, user_id, pyotp.TOTP(secret).now())
+        with self.client() as client:
+            response = client.post(
+                "/api/v2/auth/token",
+                json={"username": username, "password": ADMIN_PASSWORD, "otp": pyotp.TOTP(secret).now()},
+            )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    def flush_events(self) -> None:
+        assert self.security.monitor.flush(timeout=20), "security events were not stored in time"
+
+
+@pytest.fixture
+def live_app(make_settings: Callable[..., Any], serve: Callable[..., LiveServer]) -> Callable[..., App]:
+    """Start the real app (migrated SQLite database) on a free loopback port; overrides go to Settings."""
+    from electroanalyzer.api import create_app
+    from electroanalyzer.core.migrate import upgrade
+
+    def start(*, ssl: dict[str, Any] | None = None, **overrides: Any) -> App:
+        overrides.setdefault("retention_purge_interval_minutes", 0)
+        settings = make_settings(**overrides)
+        upgrade(settings)
+        app = create_app(settings)
+        server = serve(app, ssl=ssl)
+        return App(app, server)
+
+    return start

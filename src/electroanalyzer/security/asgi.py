@@ -14,6 +14,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PROBLEM_TYPE_BASE = "https://electroanalyzer.local/problems/"  # the same base as the API's own errors
 
 
 def header(scope: Scope, name: bytes) -> bytes | None:
@@ -59,7 +60,7 @@ async def send_problem(
 ) -> None:
     """Send an application/problem+json response with a stable code and a safe message."""
     body = {
-        "type": f"urn:electroanalyzer:problem:{code}",
+        "type": PROBLEM_TYPE_BASE + code,
         "title": title,
         "status": status,
         "code": code,

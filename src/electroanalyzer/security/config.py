@@ -116,6 +116,8 @@ class IncidentPolicy(_Model):
     stuffing_usernames: int = Field(default=10, ge=2, le=10_000)
     token_misuse_count: int = Field(default=10, ge=2, le=10_000)
     block_at_severity: Severity = "high"
+    # Payload detections block the client only when they repeat, so one odd URL does not lock anyone out.
+    block_after_detections: int = Field(default=3, ge=1, le=1000)
 
 
 class NetworkPolicy(_Model):

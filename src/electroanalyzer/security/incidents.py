@@ -113,7 +113,10 @@ def _contain(
         return
     done = list(incident.containment_actions or [])
     minutes = policy.containment.block_client_minutes
-    if client_address and minutes > 0 and "client_blocked" not in done:
+    repeated = (
+        incident.kind.startswith("behaviour:") or incident.detection_count >= policy.block_after_detections
+    )
+    if client_address and minutes > 0 and repeated and "client_blocked" not in done:
         actions.block_client(client_address, minutes * 60)
         done.append("client_blocked")
         incident.contained_until = now + timedelta(minutes=minutes)

@@ -1,10 +1,12 @@
-"""Install the defence layers around the whole application.
+"""Install the defence layers, and the /api/v2/security and /api/v2/compliance routes.
 
-Outermost first: security headers, request limits, host check, CORS, rate limits (with the
-containment blocklist), CSRF, threat detection, then the application's own stack. The
-layers wrap Starlette's complete middleware stack, including its server-error handler, so
-even a 500 response carries the security headers. Each layer except the request limits,
-the host check and CORS can be switched off by its ENABLE_* setting.
+The security headers wrap Starlette's complete middleware stack, server-error handler
+included, so even a 500 response carries them. The other layers run as one middleware in
+the application's stack, outermost first: request limits, host check, CORS, rate limits
+(with the containment blocklist), CSRF, threat detection. Middleware the application adds
+later (request ids, access log) runs before them and so sees every rejection. Each layer
+except the request limits, the host check and CORS can be switched off by its ENABLE_*
+setting.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from .asgi import ASGIApp, ClientAddressResolver
+from .asgi import ASGIApp, ClientAddressResolver, Receive, Scope, Send
 from .blocklist import ClientBlocklist
 from .config import SecurityConfig, security_config
 from .cors import CorsMiddleware
@@ -27,6 +29,8 @@ from .ratelimit_middleware import RateLimitMiddleware
 from .request_limits import RequestLimitsMiddleware
 from .threat_middleware import ThreatDetectionMiddleware
 from .threats import ThreatMatcher, load_pattern_file, pattern_file_path
+
+API_PREFIX = "/api/v2"
 
 
 @dataclass
@@ -61,8 +65,8 @@ def build_runtime(app: Starlette, settings: Any) -> SecurityRuntime:
     return SecurityRuntime(config, resolver, limiter, blocklist, matcher, monitor)
 
 
-def wrap_layers(inner: ASGIApp, runtime: SecurityRuntime) -> ASGIApp:
-    """Return `inner` wrapped in every enabled layer, outermost last."""
+def wrap_layers(inner: ASGIApp, runtime: SecurityRuntime, *, with_headers: bool = True) -> ASGIApp:
+    """Return `inner` wrapped in every enabled layer, built from the innermost outwards."""
     config = runtime.config
     monitor = runtime.monitor
     app: ASGIApp = inner
@@ -86,9 +90,35 @@ def wrap_layers(inner: ASGIApp, runtime: SecurityRuntime) -> ASGIApp:
     app = CorsMiddleware(app, config.cors)
     app = HostCheckMiddleware(app, config.network, runtime.resolver, config.production)
     app = RequestLimitsMiddleware(app, config.network, config.uploads)
-    if config.enable_security_headers:
+    if with_headers and config.enable_security_headers:
         app = SecurityHeadersMiddleware(app, config.headers, runtime.resolver)
     return app
+
+
+class DefenceLayers:
+    """Every layer but the security headers, as one middleware entry of the application."""
+
+    def __init__(self, app: ASGIApp, runtime: SecurityRuntime) -> None:
+        self.stack = wrap_layers(app, runtime, with_headers=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.stack(scope, receive, send)
+
+
+def _include_routes(app: Starlette) -> None:
+    """Mount the security and compliance routers under /api/v2 unless the app already has them."""
+    from fastapi import FastAPI
+
+    from electroanalyzer.compliance.routes import router as compliance_router
+
+    from .routes import router as security_router
+
+    if not isinstance(app, FastAPI):
+        return
+    paths = {getattr(route, "path", "") for route in app.routes}
+    for router, prefix in ((security_router, "/api/v2/security"), (compliance_router, "/api/v2/compliance")):
+        if not any(path.startswith(prefix) for path in paths):
+            app.include_router(router, prefix=API_PREFIX)
 
 
 def install_defence_layers(app: Starlette, settings: Any) -> None:
@@ -100,9 +130,14 @@ def install_defence_layers(app: Starlette, settings: Any) -> None:
     runtime = build_runtime(app, settings)
     app.state.security = runtime
     runtime.monitor.start()
+    _include_routes(app)
+    app.add_middleware(DefenceLayers, runtime=runtime)
+    if not runtime.config.enable_security_headers:
+        return
     original_build = app.build_middleware_stack
+    headers = runtime.config.headers
 
-    def build_with_layers() -> ASGIApp:
-        return wrap_layers(original_build(), runtime)
+    def build_with_headers() -> ASGIApp:
+        return SecurityHeadersMiddleware(original_build(), headers, runtime.resolver)
 
-    app.build_middleware_stack = build_with_layers  # type: ignore[method-assign]
+    app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]
