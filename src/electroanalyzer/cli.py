@@ -9,7 +9,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("electroanalyzer.commands.analyze",)
+COMMAND_MODULES: tuple[str, ...] = ("electroanalyzer.commands.analyze", "electroanalyzer.commands.phi")
 
 app = typer.Typer(
     name="electroanalyzer",
