@@ -9,7 +9,11 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("electroanalyzer.commands.analyze", "electroanalyzer.commands.phi")
+COMMAND_MODULES: tuple[str, ...] = (
+    "electroanalyzer.commands.analyze",
+    "electroanalyzer.commands.phi",
+    "electroanalyzer.commands.server",
+)
 
 app = typer.Typer(
     name="electroanalyzer",
