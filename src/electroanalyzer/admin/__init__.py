@@ -1,0 +1,1 @@
+"""Administration API: users, sessions, policy settings and report shares (admin only)."""

@@ -1,0 +1,1 @@
+"""The HMAC-chained audit trail: recording, verification and export."""

@@ -1,0 +1,1 @@
+"""Authentication: passwords, tokens, server-side sessions, lockout, MFA and permissions."""

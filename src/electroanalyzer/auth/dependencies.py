@@ -1,0 +1,107 @@
+"""FastAPI dependencies: `current_user`, `require(permission)` and the `public` marker.
+
+Credentials come from `Authorization: Bearer` or the HttpOnly cookie `ea_access` (`__Host-ea_access` under
+TLS). Tokens in the query string are never read. Every route under /api/v2 declares `require(...)` or
+`public`; a test fails when one declares neither.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from electroanalyzer.auth import service
+from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permission, has_permission
+from electroanalyzer.auth.service import CurrentUser
+from electroanalyzer.core.context import ServerContext
+from electroanalyzer.core.errors import MfaEnrolmentRequired, NotAuthenticated, PermissionDenied
+
+ACCESS_COOKIE = "ea_access"
+SECURE_ACCESS_COOKIE = "__Host-ea_access"
+
+
+def get_context(request: Request) -> ServerContext:
+    context: ServerContext = request.app.state.context
+    return context
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def bearer_or_cookie(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(SECURE_ACCESS_COOKIE) or request.cookies.get(ACCESS_COOKIE)
+
+
+def current_user(request: Request, ctx: Annotated[ServerContext, Depends(get_context)]) -> CurrentUser:
+    cached = getattr(request.state, "current_user", None)
+    if isinstance(cached, CurrentUser):
+        return cached
+    token = bearer_or_cookie(request)
+    if not token:
+        raise NotAuthenticated(headers={"WWW-Authenticate": "Bearer"})
+    try:
+        user = service.authenticate(ctx, token, client=client_address(request))
+    except NotAuthenticated as error:
+        error.headers.setdefault("WWW-Authenticate", 'Bearer error="invalid_token"')
+        raise
+    request.state.current_user = user
+    request.state.user_id = user.id  # for the defence layers' per-account limits and logs
+    return user
+
+
+def require(*permissions: Permission) -> Callable[..., CurrentUser]:
+    """Return a dependency that authenticates and checks that the role has at least one of
+    `permissions`; denials are audited."""
+
+    def dependency(
+        request: Request,
+        user: Annotated[CurrentUser, Depends(current_user)],
+        ctx: Annotated[ServerContext, Depends(get_context)],
+    ) -> CurrentUser:
+        if user.mfa_pending and not MFA_ENROLMENT_PERMISSIONS.intersection(permissions):
+            raise MfaEnrolmentRequired()
+        if not any(has_permission(user.role, permission) for permission in permissions):
+            wanted = ",".join(permission.value for permission in permissions)
+            from electroanalyzer.audit import service as audit
+
+            audit.record(
+                ctx,
+                "authz:denied",
+                "denied",
+                actor_id=user.id,
+                details={"permission": wanted, "path": request.url.path[:200]},
+            )
+            service.signal(
+                "authz:denied", "denied", user_id=user.id, client=client_address(request), permission=wanted
+            )
+            raise PermissionDenied()
+        return user
+
+    dependency.required_permission = ",".join(permission.value for permission in permissions)  # type: ignore[attr-defined]
+    return dependency
+
+
+def public() -> None:
+    """Marks a route as deliberately open to anonymous callers."""
+
+
+public.is_public_marker = True  # type: ignore[attr-defined]
+
+
+def declared_access(dependant: Any) -> list[str]:
+    """Return the permissions and public markers declared anywhere in a route's dependency tree."""
+    found: list[str] = []
+    for sub in dependant.dependencies:
+        call = sub.call
+        if getattr(call, "is_public_marker", False):
+            found.append("public")
+        permission = getattr(call, "required_permission", None)
+        if permission is not None:
+            found.append(str(permission))
+        found.extend(declared_access(sub))
+    return found

@@ -1,0 +1,1 @@
+"""Aggregate dashboards: score trends and most-missed rules."""

@@ -1,0 +1,1 @@
+"""Uploaded originals: size-limited intake, encrypted storage and retention purge."""

@@ -1,0 +1,1 @@
+"""Rubric API: list and show built-in and custom rubrics, add custom ones (admin)."""

@@ -1,0 +1,1 @@
+"""User accounts: creation, updates, password policy and hashing."""
