@@ -11,6 +11,11 @@ import re2
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+# Unicode classes such as \p{L} make large automata; 64 MB per pattern keeps RE2 on its
+# fast DFA path instead of falling back to the slower NFA (RE2's default budget is 8 MB).
+OPTIONS = re2.Options()
+OPTIONS.max_mem = 64 << 20
+
 
 @dataclass(frozen=True)
 class NamedPattern:
@@ -30,7 +35,7 @@ class Re2PatternRecognizer(LocalRecognizer):
     CONTEXT: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
-        self._compiled = [(pattern, re2.compile(pattern.regex)) for pattern in self.PATTERNS]
+        self._compiled = [(pattern, re2.compile(pattern.regex, OPTIONS)) for pattern in self.PATTERNS]
         super().__init__(supported_entities=[self.ENTITY], context=list(self.CONTEXT))
 
     def load(self) -> None:

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 import re2
 
 from electroanalyzer.engine.phi.lexicons import Lexicons, fold
+from electroanalyzer.engine.phi.patterns import OPTIONS
 
-WORD = re2.compile(r"\p{L}[\p{L}\p{M}'’-]*")
+WORD = re2.compile(r"\p{L}[\p{L}\p{M}'’-]*", OPTIONS)
 # Lowercase words that may sit inside a person's or a place's name.
 PARTICLES = frozenset(
     {

@@ -19,8 +19,8 @@ from electroanalyzer.engine.phi.recognizers.phone_number import PhoneNumberRecog
 from electroanalyzer.engine.phi.recognizers.place import PlaceRecognizer
 from electroanalyzer.engine.phi.recognizers.spacy_ner import SpacyNerRecognizer
 from electroanalyzer.engine.phi.recognizers.street_address import StreetAddressRecognizer
-from electroanalyzer.engine.phi.recognizers.url import UrlRecognizer
-from electroanalyzer.engine.phi.recognizers.us_ssn import UsSsnRecognizer
+from electroanalyzer.engine.phi.recognizers.url import WebAddressRecognizer
+from electroanalyzer.engine.phi.recognizers.us_ssn import SocialSecurityNumberRecognizer
 from electroanalyzer.engine.phi.recognizers.vehicle_id import VehicleIdRecognizer
 from electroanalyzer.engine.phi.recognizers.zip_code import ZipCodeRecognizer
 
@@ -38,14 +38,14 @@ def build_recognizers(lexicons: Lexicons, *, with_ner: bool = False) -> list[Ent
         PhoneNumberRecognizer(),
         FaxNumberRecognizer(),
         EmailAddressRecognizer(),
-        UsSsnRecognizer(),
+        SocialSecurityNumberRecognizer(),
         MedicalRecordNumberRecognizer(),
         HealthPlanNumberRecognizer(),
         AccountNumberRecognizer(),
         LicenseNumberRecognizer(),
         DeviceIdRecognizer(),
         VehicleIdRecognizer(),
-        UrlRecognizer(),
+        WebAddressRecognizer(),
         IpAddressRecognizer(),
         OtherIdRecognizer(),
     ]

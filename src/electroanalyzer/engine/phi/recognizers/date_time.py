@@ -13,6 +13,8 @@ WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)day"
 
 
 def _is_valid_numeric_date(value: str) -> bool:
+    if len({char for char in value if char in "/.-"}) != 1:
+        return False
     parts = [int(part) for part in value.replace("-", "/").replace(".", "/").split("/") if part.isdigit()]
     if len(parts) < 2:
         return False

@@ -1,35 +1,45 @@
 import re2
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from electroanalyzer.engine.phi.lexicons import Lexicons, load_lexicons
 from electroanalyzer.engine.phi.words import Word, capitalized_runs
 
 CUE_WINDOW = 40
-# Cues that end right before a name: honorifics, note labels, signatures, family and care
-# roles, greetings and verbs of speech.
-CUE_BEFORE = re2.compile(
-    r"(?i)(?:^|[^\p{L}])(?:mr|mrs|ms|miss|mx|dr|doctor|prof|professor|rev|sister|nurse|"
-    r"patient|pt|client|resident|name|patient name|full name|therapist|physician|provider|clinician|"
+HONORIFICS = r"(?:mr|mrs|ms|miss|mx|dr|prof|rev)"
+# Note labels, signatures and care roles, optionally followed by a colon or a dash.
+LABELS = (
+    r"(?:patient|pt|client|resident|name|patient name|full name|therapist|physician|provider|clinician|"
     r"attending|pcp|referred by|referring physician|referral from|signed by|electronically signed by|"
     r"signature|dictated by|transcribed by|reviewed by|cosigned by|supervisor|evaluated by|treated by|cc|"
-    r"son|daughter|wife|husband|mother|father|sister|brother|spouse|partner|friend|guardian|caregiver|"
-    r"grandson|granddaughter|grandmother|grandfather|niece|nephew|aunt|uncle|neighbor|fiancée?|"
-    r"emergency contact|contact|care of|c/o|attn|my name is|his name is|her name is|name is|i am|i'm|"
-    r"this is|hi|hello|dear|thanks|thank you|says|said|asked|told|named|called|by|with|meet|"
-    r"met|call|ask)\s*[.:,-]?\s*$"
+    r"emergency contact|contact|care of|c/o|attn)"
 )
-# Honorifics, labels and roles that make any capitalized word after them a name.
+# Family roles, greetings and verbs of speech, directly before the name or with a comma.
+RELATIONS = (
+    r"(?:son|daughter|wife|husband|mother|father|sister|brother|spouse|partner|friend|guardian|caregiver|"
+    r"grandson|granddaughter|grandmother|grandfather|niece|nephew|aunt|uncle|neighbor|my name is|"
+    r"his name is|her name is|name is|i am|i'm|this is|hi|hello|dear|thanks|thank you|says|said|asked|"
+    r"told|named|called|by|with|meet|met|call|ask)"
+)
+CUE_BEFORE = re2.compile(
+    r"(?i)(?:^|[^\p{L}])(?:" + HONORIFICS + r"\.?|" + LABELS + r"\s*[:-]?|" + RELATIONS + r",?)\s*$"
+)
 STRONG_CUE = re2.compile(
-    r"(?i)(?:^|[^\p{L}])(?:mr|mrs|ms|miss|mx|dr|prof|rev|patient name|name|signed by|dictated by|"
-    r"my name is|name is|son|daughter|wife|husband|mother|father|spouse|caregiver|guardian|therapist|"
-    r"physician|hi|hello|dear|says|said|called|named)\s*[.:,-]?\s*$"
+    r"(?i)(?:^|[^\p{L}])(?:" + HONORIFICS + r"\.?|(?:patient name|name|signed by|dictated by|therapist|"
+    r"physician)\s*[:-]?|(?:my name is|name is|son|daughter|wife|husband|mother|father|spouse|caregiver|"
+    r"guardian|hi|hello|dear|says|said|called|named),?)\s*$"
 )
+# Honorifics and credentials are never part of the name itself.
+NOT_NAMES = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "md", "do", "pt", "dpt", "mpt", "ot", "otr",
+     "cota", "pta", "slp", "ccc-slp", "rn", "lpn", "np", "pa-c", "phd", "jr", "sr", "ii", "iii", "iv"}
+)  # fmt: skip
 # Credentials and verbs that follow a name.
 CUE_AFTER = re2.compile(
     r"^(?:,?\s*(?:MD|M\.D\.|DO|D\.O\.|PT|DPT|MPT|OT|OTR/L|OTR|COTA|PTA|SLP|CCC-SLP|MS|MA|RN|LPN|NP|PA-C|"
     r"PhD|Jr\.?|Sr\.?|III|II|IV)(?:$|[^\p{L}])|\s+(?:says|said|reports|reported|stated|states|told|asked|"
-    r"signed|agreed|denies|denied|presents|presented)(?:$|[^\p{L}])|'s\s)"
+    r"agreed|denies|denied|presents|presented)(?:$|[^\p{L}])|'s\s)"
 )
 
 STRONG_SCORE = 0.85
@@ -115,6 +125,8 @@ class PersonRecognizer(LocalRecognizer):
         """Keep the leading words of a run that can belong to a name."""
         kept: list[Word] = []
         for word in run:
+            if word.folded in NOT_NAMES or word.folded in STOP_WORDS:
+                break
             if word.is_all_caps and not (strong or self._is_known_name(word)):
                 break
             if word.is_common(self._lexicons) and not word.is_initial:

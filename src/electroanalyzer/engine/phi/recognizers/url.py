@@ -1,10 +1,12 @@
+# Named apart from Presidio's UrlRecognizer: Presidio's registry loader finds recognizer classes by
+# name among all subclasses, so a clash would replace its recognizer with this one.
 from electroanalyzer.engine.phi.offline import has_public_suffix
 from electroanalyzer.engine.phi.patterns import NamedPattern, Re2PatternRecognizer
 
 TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 
 
-class UrlRecognizer(Re2PatternRecognizer):
+class WebAddressRecognizer(Re2PatternRecognizer):
     """Web addresses: with a scheme or 'www.', or a bare host name with a public suffix.
 
     Format: RFC 3986 URIs with http, https or ftp schemes; bare host names count only when

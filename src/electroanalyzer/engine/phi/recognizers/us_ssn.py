@@ -1,7 +1,9 @@
+# Named apart from Presidio's UsSsnRecognizer: Presidio's registry loader finds recognizer classes
+# by name among all subclasses, so a clash would replace its recognizer with this one.
 from electroanalyzer.engine.phi.patterns import NamedPattern, Re2PatternRecognizer
 
 
-class UsSsnRecognizer(Re2PatternRecognizer):
+class SocialSecurityNumberRecognizer(Re2PatternRecognizer):
     """US Social Security numbers.
 
     Format and invalid ranges: SSA, "Social Security Number Randomization" (2011): area 000,
