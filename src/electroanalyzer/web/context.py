@@ -101,7 +101,6 @@ def build_context(request: Request) -> dict[str, Any]:
     idle_seconds = settings.policies.session.max_inactive_minutes * 60 if user else 0
     context: dict[str, Any] = {
         "user": user,
-        "csrf_token": backend.csrf_token(request, user.session_id if user else None),
         "idle_seconds": idle_seconds,
         "warn_seconds": min(WARNING_SECONDS, idle_seconds // 2),
         "nav_items": navigation(user, request.url.path) if user else [],

@@ -62,9 +62,7 @@ def build_report_view(result: dict[str, Any]) -> ReportView:
     counts["met"] = sum(1 for finding in findings if finding.status == "met")
     text = str(result.get("redacted_text") or "")
     raw_findings = result.get("findings") or []
-    return ReportView(
-        groups=groups, met=met, segments=segment_note(text, raw_findings, findings), counts=counts
-    )
+    return ReportView(groups=groups, met=met, segments=segment_note(text, raw_findings), counts=counts)
 
 
 def _finding_view(index: int, raw: dict[str, Any]) -> FindingView:
@@ -87,9 +85,7 @@ def _finding_view(index: int, raw: dict[str, Any]) -> FindingView:
     return view
 
 
-def segment_note(
-    text: str, raw_findings: list[dict[str, Any]], views: list[FindingView]
-) -> list[NoteSegment]:
+def segment_note(text: str, raw_findings: list[dict[str, Any]]) -> list[NoteSegment]:
     """Split the note at every evidence boundary; each segment lists the evidence marks covering it."""
     spans: list[tuple[int, int, str, str]] = []
     for index, raw in enumerate(raw_findings):
@@ -97,7 +93,7 @@ def segment_note(
             start, end = int(evidence.get("start", 0)), int(evidence.get("end", 0))
             start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
             if end > start:
-                spans.append((start, end, f"evidence-{index}-{evidence_index}", views[index].anchor))
+                spans.append((start, end, f"evidence-{index}-{evidence_index}", f"finding-{index}"))
     boundaries = sorted({0, len(text), *(start for start, *_ in spans), *(end for _, end, *_ in spans)})
     segments: list[NoteSegment] = []
     started: set[str] = set()

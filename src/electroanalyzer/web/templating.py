@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from electroanalyzer.web import formatting
+from electroanalyzer.web.backend import csrf_token
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -44,7 +45,9 @@ def render_page(
     """Render `template` with the page context (user, CSRF token, navigation) and no-store caching."""
     page_context = dict(getattr(request.state, "web_context", {}))
     page_context.setdefault("user", None)
-    page_context.setdefault("csrf_token", "")
+    # Read at render time: the CSRF layer runs inside the page-context middleware and sets the token later.
+    user = page_context["user"]
+    page_context["csrf_token"] = csrf_token(request, user.session_id if user else None)
     page_context.setdefault("idle_seconds", 0)
     page_context.setdefault("warn_seconds", 0)
     page_context["request_path"] = request.url.path
