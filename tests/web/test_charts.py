@@ -3,6 +3,8 @@
 import re
 import xml.etree.ElementTree as ET
 
+from defusedxml.ElementTree import fromstring
+
 import pytest
 
 from electroanalyzer.web.charts import ChartData, Series, bar_chart, legend_marker, line_chart
@@ -12,7 +14,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 def parse(markup: str) -> ET.Element:
     # The inline SVG has no namespace declaration; add one so the XML parser accepts it.
-    return ET.fromstring(str(markup).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+    return fromstring(str(markup).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
 
 
 def test_line_chart_labels_every_value() -> None:
