@@ -3,9 +3,8 @@
 import re
 import xml.etree.ElementTree as ET
 
-from defusedxml.ElementTree import fromstring
-
 import pytest
+from defusedxml.ElementTree import fromstring
 
 from electroanalyzer.web.charts import ChartData, Series, bar_chart, legend_marker, line_chart
 
