@@ -17,7 +17,7 @@ NUMERIC_TYPES = frozenset(
 # Units and counters that follow measurements in therapy notes.
 UNIT_AFTER = re2.compile(
     r"(?i)^\s*(?:%|percent|°|degrees?|deg|mg|mcg|g|kg|lbs?|pounds?|oz|ml|cc|l|mmhg|bpm|beats|breaths|"
-    r"mm|cm|m|meters?|feet|ft|inches|in\b|reps?|repetitions|sets?|times|x|minutes?|mins?|min|hours?|hrs?|"
+    r"mm|cm|m|meters?|feet|ft|inches|in\.|reps?|repetitions|sets?|times|x|minutes?|mins?|min|hours?|hrs?|"
     r"seconds?|secs?|sec|ms|msec|m/s|mv|uv|µv|hz|khz|days?|weeks?|wks?|months?|visits?|sessions?|units?|"
     r"steps|points?|/10|/5|/week|/wk|/day|x/week|cal|kcal|mmol|meq|mg/dl|iu)(?:$|[^\p{L}])"
 )

@@ -7,7 +7,9 @@ MONTH = (
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:1[89]\d\d|2[01]\d\d)"
 TIME = r"(?:[ T,]+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s?[ap]\.?m\.?)?)?"
-END = r"(?:$|[^\p{L}\p{N}/])"
+# A date ends before a letter, digit or slash, and before a dot only when no digit follows,
+# so dotted quads such as 10.20.30.40 stay out.
+END = r"(?:$|[^\p{L}\p{N}/.-]|[.-](?:$|[^\p{N}]))"
 START = r"(?:^|[^\p{L}\p{N}/.-])"
 WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)day"
 

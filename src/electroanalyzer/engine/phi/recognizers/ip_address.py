@@ -25,6 +25,8 @@ class IpAddressRecognizer(Re2PatternRecognizer):
     CONTEXT = ("ip", "address", "host", "server", "login")
 
     def validate(self, text: str, start: int, end: int) -> bool:
+        if "version" in text[max(0, start - 12) : start].lower():
+            return False
         value = text[start:end].split("%", 1)[0]
         try:
             address = ipaddress.ip_address(value)
