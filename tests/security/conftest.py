@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import secrets
 import socket
 import threading
@@ -26,17 +27,41 @@ def fresh_keys() -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Any]:
-    """Build real Settings from the shipped config folder, with generated keys and a tmp data dir."""
+def fast_config_dir(folder: Path) -> Path:
+    """The shipped config with bcrypt cost 4 (the policy minimum), so tests that create users stay fast."""
+    import shutil
+
+    import yaml
+
+    target = folder / "config"
+    if not target.exists():
+        shutil.copytree(CONFIG_DIR, target)
+        policy_path = target / "security_policies.yaml"
+        policies = yaml.safe_load(policy_path.read_text(encoding="utf-8"))
+        policies["password"]["bcrypt_rounds"] = 4
+        policy_path.write_text(yaml.safe_dump(policies), encoding="utf-8")
+    return target
+
+
+def settings_builder(folder: Path) -> Callable[..., Any]:
     from electroanalyzer.core.settings import load_settings
 
     def build(**overrides: Any) -> Any:
-        values: dict[str, Any] = {**fresh_keys(), "config_dir": CONFIG_DIR, "data_dir": tmp_path / "data"}
+        values: dict[str, Any] = {
+            **fresh_keys(),
+            "config_dir": fast_config_dir(folder),
+            "data_dir": folder / "data",
+        }
         values.update(overrides)
         return load_settings(**values)
 
     return build
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Any]:
+    """Build real Settings from the shipped config folder, with generated keys and a tmp data dir."""
+    return settings_builder(tmp_path)
 
 
 def free_port() -> int:
@@ -67,6 +92,8 @@ class LiveServer:
             log_level="warning",
             proxy_headers=False,  # client addresses come only from the socket; forwarding is the app's job
             lifespan="on",
+            server_header=False,
+            date_header=False,
             **(ssl or {}),
         )
         self.server = uvicorn.Server(config)
@@ -86,8 +113,7 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-@pytest.fixture
-def serve() -> Iterator[Callable[..., LiveServer]]:
+def _server_starter() -> tuple[Callable[..., LiveServer], Callable[[], None]]:
     started: list[LiveServer] = []
 
     def start(app: Any, **options: Any) -> LiveServer:
@@ -95,9 +121,19 @@ def serve() -> Iterator[Callable[..., LiveServer]]:
         started.append(server)
         return server
 
+    def stop_all() -> None:
+        for server in reversed(started):
+            server.__exit__(None, None, None)
+            server.app.state.security.monitor.stop()
+
+    return start, stop_all
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., LiveServer]]:
+    start, stop_all = _server_starter()
     yield start
-    for server in reversed(started):
-        server.__exit__(None, None, None)
+    stop_all()
 
 
 ADMIN_PASSWORD = "Zq7!vTr9#pLm2&wX"
@@ -148,9 +184,7 @@ class App:
         assert self.security.monitor.flush(timeout=20), "security events were not stored in time"
 
 
-@pytest.fixture
-def live_app(make_settings: Callable[..., Any], serve: Callable[..., LiveServer]) -> Callable[..., App]:
-    """Start the real app (migrated SQLite database) on a free loopback port; overrides go to Settings."""
+def _app_starter(make_settings: Callable[..., Any], serve: Callable[..., LiveServer]) -> Callable[..., App]:
     from electroanalyzer.api import create_app
     from electroanalyzer.core.migrate import upgrade
 
@@ -163,3 +197,68 @@ def live_app(make_settings: Callable[..., Any], serve: Callable[..., LiveServer]
         return App(app, server)
 
     return start
+
+
+@pytest.fixture
+def live_app(make_settings: Callable[..., Any], serve: Callable[..., LiveServer]) -> Callable[..., App]:
+    """Start the real app (migrated SQLite database) on a free loopback port; overrides go to Settings."""
+    return _app_starter(make_settings, serve)
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., App]]:
+    """Like live_app, but the servers live for the whole test module (one start for many tests)."""
+    start, stop_all = _server_starter()
+    folder = tmp_path_factory.mktemp("security-app")
+    counter = iter(range(1000))
+    yield lambda **overrides: _app_starter(settings_builder(folder / str(next(counter))), start)(**overrides)
+    stop_all()
+
+
+class RawResponse:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status_code = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+def raw_request(url: str, data: bytes, *, timeout: float = 10.0, send_delay: float = 0.0) -> RawResponse:
+    """Send bytes as-is over a socket (for malformed requests httpx refuses to build) and parse the reply."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(data)
+        if send_delay:
+            time.sleep(send_delay)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        head, _, body = received.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1]) if lines and lines[0].startswith("HTTP/") else 0
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0") or 0)
+        while len(body) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+    return RawResponse(status, headers, body)
+
+
+def http_bytes(method: str, path: str, port: int, headers: dict[str, str], body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
