@@ -9,7 +9,7 @@ from pathlib import Path
 from electroanalyzer.engine.errors import DocumentTooLarge, EmptyDocument, UnsupportedDocumentType
 
 from .model import DocumentFormat, DocumentLimits, ExtractedDocument
-from .sizes import check_declared_size, check_upload_size
+from .sizes import check_declared_size
 from .sniff import ACCEPTED_FORMATS_HINT, SNIFF_PREFIX_BYTES, sniff_format, sniff_prefix
 
 logger = logging.getLogger(__name__)
@@ -42,12 +42,13 @@ def extract_in_process(data: bytes, limits: DocumentLimits) -> ExtractedDocument
 
     Only the isolated worker and callers that trust the document should use this directly.
     """
-    check_upload_size(len(data), limits)
+    check_declared_size(sniff_prefix(data[:SNIFF_PREFIX_BYTES]), len(data), limits)
     document_format = sniff_format(data)
     check_declared_size(document_format, len(data), limits)
 
     text, page_count = _extract_format_text(data, document_format, limits)
-    if not text.strip():
+    # isspace() allocates nothing, unlike strip(), which matters for a 10 MB text.
+    if not text or text.isspace():
         raise EmptyDocument()
     if len(text) > limits.max_text_chars:
         raise DocumentTooLarge(
@@ -67,9 +68,6 @@ def extract_text(
     limits of ``limits``. Raises an EngineError subclass for every rejected document.
     """
     limits = limits or DocumentLimits.default()
-    if not data:
-        raise EmptyDocument()
-    check_upload_size(len(data), limits)
     check_declared_size(sniff_prefix(data[:SNIFF_PREFIX_BYTES]), len(data), limits)
     if not isolated:
         return extract_in_process(data, limits)
@@ -88,8 +86,6 @@ def read_document(path: Path, *, limits: DocumentLimits | None = None) -> Extrac
     status = path.stat()
     if not stat.S_ISREG(status.st_mode):
         raise UnsupportedDocumentType(f"The path is not a regular file. {ACCEPTED_FORMATS_HINT}")
-    check_upload_size(status.st_size, limits)
-
     with path.open("rb") as handle:
         prefix = handle.read(SNIFF_PREFIX_BYTES)
         provisional = sniff_prefix(prefix)

@@ -1,10 +1,11 @@
 """Detection of encryption and active content in a PDF.
 
-Two passes. A byte scan finds the names of encryption and active content anywhere in the file,
-including escaped spellings such as ``/J#61vaScript``; it is fast and sees objects that no
-cross-reference table lists. Then every object that the cross-reference tables (or pdfminer's
-fallback scan of a damaged file) list is parsed and walked, which finds names inside compressed
-object streams. The walk also notes whether the file has images, to tell a scan from an empty page.
+Two passes. A byte scan finds the names of encryption and active content outside stream data,
+including escaped spellings such as ``/J#61vaScript``. It is fast, runs before any decryption is
+attempted, and sees objects that no cross-reference table lists. Then every object that the
+cross-reference tables (or pdfminer's fallback scan of a damaged file) list is parsed and walked,
+which finds names inside compressed object streams. The walk also notes whether the file has
+images, to tell a scan from an empty page.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from pdfminer.utils import decode_text
 
 from electroanalyzer.engine.errors import EncryptedDocument, UnsafeDocument
 
-# Names whose presence anywhere in the raw bytes rejects the file. "/JS" is not scanned for in
-# raw bytes because initials such as "PT/JS" occur in uncompressed page text; the object walk
-# finds it as a dictionary key instead.
+# Names whose presence outside stream data rejects the file. Stream data is skipped because
+# uncompressed page content may show text such as "Co-signed /Launch team". "/JS" is left out
+# because initials such as "PT/JS" occur in metadata strings; the object walk finds the key.
 _RAW_ACTIVE_NAMES = frozenset(
     {"JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles", "SubmitForm", "RichMedia"}
 )
-_RAW_NAME = re.compile(rb"/((?:[A-Za-z0-9_.+-]|#[0-9A-Fa-f]{2}){2,40})")
+# Either the start of a stream's data (after its dictionary) or a name token.
+_RAW_TOKEN = re.compile(rb"(>>\s{0,64}stream(?:\r\n|\n|\r))|/((?:[A-Za-z0-9_.+-]|#[0-9A-Fa-f]{2}){2,40})")
+_END_STREAM = b"endstream"
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 # Dictionary keys that only active content or attachments use.
@@ -55,9 +58,18 @@ def _decode_name(raw: bytes) -> str:
 
 
 def scan_raw_bytes(data: bytes) -> None:
-    """Reject encryption and active content found by name in the raw bytes."""
-    for match in _RAW_NAME.finditer(data):
-        name = _decode_name(match.group(1))
+    """Reject encryption and active content found by name in the raw bytes outside streams."""
+    position = 0
+    while (match := _RAW_TOKEN.search(data, position)) is not None:
+        if match.group(1) is not None:
+            end = data.find(_END_STREAM, match.end())
+            if end < 0:
+                return
+            position = end + len(_END_STREAM)
+            continue
+
+        position = match.end()
+        name = _decode_name(match.group(2))
         if name == "Encrypt":
             raise EncryptedDocument()
         if name in _RAW_ACTIVE_NAMES:

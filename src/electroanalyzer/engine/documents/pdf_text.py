@@ -106,7 +106,7 @@ def extract_pdf(data: bytes, limits: DocumentLimits) -> tuple[str, int]:
         raise ExtractionFailed(_DAMAGED) from None
 
     text = "\f".join(texts) + ("\f" if texts else "") + _form_text(inventory.form_fields)
-    if not text.strip():
+    if not text or text.isspace():
         if saw_image or inventory.has_images:
             raise NoTextLayer()
         raise EmptyDocument("The PDF contains no text. Check that you chose the right file.")
