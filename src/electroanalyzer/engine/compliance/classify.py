@@ -28,6 +28,8 @@ _DISCIPLINE_CUES: dict[str, list[tuple[str, float]]] = {
     "OT": [
         (r"occupational therap\w*", 3),
         (r"\b(?:OTR/?L|COTA|OTA)\b", 3),
+        (r"(?-i:\bOT\b)", 4),
+        (r"self-care training|cognitive retraining|functional mobility training", 1),
         (r"\bADLs?\b|activities of daily living", 1.5),
         (r"\bIADLs?\b|dressing|grooming|toileting|bathing", 1),
         (r"fine motor|grip strength|pinch|dexterity|upper extremity", 1),

@@ -1,0 +1,105 @@
+"""`electroanalyzer analyze` run as a user runs it."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NOTE = "PT_physical-therapy-ankle-sprain_1612.txt"
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", "from electroanalyzer.cli import main; main()", "analyze", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=600, check=False)
+
+
+def test_html_report_per_note(therapy_notes_dir: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in [
+        NOTE,
+        "SLP_speech-therapy-evaluation_1851.txt",
+        "OT_occupational-therapy-discharge-summary_2568.txt",
+    ]:
+        shutil.copy(therapy_notes_dir / name, notes / name)
+
+    completed = _run(str(notes), "--format", "html", "--output", str(tmp_path / "out"), cwd=tmp_path)
+
+    assert completed.returncode == 0, completed.stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted(
+        Path(n).stem + ".html"
+        for n in [
+            NOTE,
+            "SLP_speech-therapy-evaluation_1851.txt",
+            "OT_occupational-therapy-discharge-summary_2568.txt",
+        ]
+    )
+    assert "Summary" in completed.stdout
+
+
+def test_text_output_prints_findings(therapy_notes_dir: Path, tmp_path: Path) -> None:
+    completed = _run(str(therapy_notes_dir / NOTE), cwd=tmp_path)
+
+    assert completed.returncode == 0, completed.stderr
+    assert "POC-FREQ" in completed.stdout
+
+
+@pytest.mark.parametrize(("threshold", "code"), [("99.5", 1), ("10", 0)])
+def test_fail_under_exit_code(therapy_notes_dir: Path, tmp_path: Path, threshold: str, code: int) -> None:
+    completed = _run(str(therapy_notes_dir / NOTE), "--fail-under", threshold, cwd=tmp_path)
+
+    assert completed.returncode == code, completed.stderr
+
+
+def test_unreadable_file_does_not_stop_batch(therapy_notes_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    shutil.copy(therapy_notes_dir / NOTE, folder / "a_good.txt")
+    (folder / "b_broken.pdf").write_bytes(b"%PDF-1.7\nthis is not a real pdf")
+    (folder / "c_empty.txt").write_bytes(b"")
+
+    completed = _run(str(folder), "--format", "json", "--output", str(tmp_path / "out"), cwd=tmp_path)
+
+    assert completed.returncode == 3
+    assert "Could not analyze" in completed.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    by_file = {Path(d["file"]).name: d for d in report["documents"]}
+    assert "findings" in by_file["a_good.txt"]
+    assert "code" in by_file["b_broken.pdf"]["error"]
+    assert "code" in by_file["c_empty.txt"]["error"]
+
+
+def test_invalid_option_exit_code(therapy_notes_dir: Path, tmp_path: Path) -> None:
+    completed = _run(str(therapy_notes_dir / NOTE), "--strictness", "harsh", cwd=tmp_path)
+
+    assert completed.returncode == 2
+    assert "strictness" in completed.stderr
+
+
+def test_include_phi_warns(therapy_notes_dir: Path, tmp_path: Path) -> None:
+    completed = _run(
+        str(therapy_notes_dir / NOTE),
+        "--include-phi",
+        "--format",
+        "html",
+        "--output",
+        str(tmp_path),
+        cwd=tmp_path,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert "unredacted PHI" in completed.stderr
+    assert (
+        "contains protected health information"
+        in (tmp_path / Path(NOTE).with_suffix(".html").name).read_text()
+    )
+
+
+def test_help_documents_exit_codes(tmp_path: Path) -> None:
+    completed = _run("--help", cwd=tmp_path)
+
+    assert "Exit codes" in completed.stdout

@@ -1,0 +1,117 @@
+"""The whole pipeline over the MTSamples therapist notes."""
+
+import csv
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from electroanalyzer.engine.pipeline import (
+    AnalysisOptions,
+    InvalidAnalysisOptions,
+    analyze_document,
+    analyze_text,
+)
+from electroanalyzer.reports import render_json, report_schema
+
+
+def _therapist_notes(notes_dir: Path) -> list[Path]:
+    with (notes_dir.parent / "manifest.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [notes_dir.parent / row["file"] for row in rows if row["discipline"] in {"PT", "OT", "SLP", "TR"}]
+
+
+def test_therapist_notes_analyze(therapy_notes_dir: Path) -> None:
+    notes = _therapist_notes(therapy_notes_dir)
+    assert len(notes) == 20
+    entries = []
+    for path in notes:
+        result = analyze_document(path.read_bytes(), AnalysisOptions(), file_name=path.name)
+
+        assert 0 <= result.score <= 100
+        assert result.findings
+        for finding in result.findings:
+            for evidence in finding.evidence:
+                assert result.redacted_text[evidence.start : evidence.end] == evidence.text
+        entries.append((path.name, result))
+
+    jsonschema.validate(render_json(entries), report_schema())
+
+
+def test_discipline_detected_from_notes(therapy_notes_dir: Path) -> None:
+    for path in _therapist_notes(therapy_notes_dir):
+        expected = path.name.split("_", 1)[0]
+        if expected not in {"PT", "OT", "SLP"}:
+            continue
+        result = analyze_text(path.read_text(encoding="utf-8"), AnalysisOptions())
+
+        assert result.discipline == expected, path.name
+
+
+def test_analysis_runs_on_redacted_text() -> None:
+    text = "Patient John Smith, phone 555-123-4567, seen for knee pain.\nPLAN: 3x/week for 4 weeks."
+
+    result = analyze_text(text, AnalysisOptions(discipline="PT", document_type="evaluation"))
+
+    assert "555-123-4567" not in result.redacted_text
+    assert all("555-123-4567" not in e.text for f in result.findings for e in f.evidence)
+    assert result.includes_phi is False
+
+
+def test_include_phi_maps_evidence() -> None:
+    text = "Patient John Smith, phone 555-123-4567.\nPLAN: 3x/week for 4 weeks."
+    options = AnalysisOptions(discipline="PT", document_type="evaluation", include_phi=True)
+
+    result = analyze_text(text, options)
+    finding = next(f for f in result.findings if f.rule_id == "POC-FREQ")
+    start, end = result.display_span(finding.evidence[0])
+
+    assert result.display_text() == text
+    assert text[start:end] == "3x/week"
+
+
+def test_overrides_and_progress() -> None:
+    stages: list[str] = []
+
+    result = analyze_text(
+        "Daily note. 97110 x2. Total timed minutes: 30.",
+        AnalysisOptions(discipline="OT", document_type="daily_note", strictness="strict"),
+        progress=lambda stage, fraction: stages.append(stage),
+    )
+
+    assert (result.discipline, result.document_type) == ("OT", "daily_note")
+    assert result.discipline_confidence == 1.0
+    assert stages[-1] == "done"
+
+
+def test_strictness_changes_rule_set() -> None:
+    text = "Daily note. Therapeutic exercise."
+    lenient = analyze_text(
+        text, AnalysisOptions(discipline="PT", document_type="daily_note", strictness="lenient")
+    )
+    strict = analyze_text(
+        text, AnalysisOptions(discipline="PT", document_type="daily_note", strictness="strict")
+    )
+
+    assert {f.severity for f in lenient.findings} == {"high"}
+    assert "TN-PLAN-NEXT" in {f.rule_id for f in strict.findings}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        AnalysisOptions(discipline="XX"),
+        AnalysisOptions(document_type="memo"),
+        AnalysisOptions(strictness="harsh"),
+    ],
+)
+def test_invalid_options_rejected(options: AnalysisOptions) -> None:
+    with pytest.raises(InvalidAnalysisOptions):
+        analyze_text("note", options)
+
+
+def test_text_limit_enforced() -> None:
+    with pytest.raises(Exception, match="longer than 100 characters") as caught:
+        analyze_text("x" * 101, AnalysisOptions(max_chars=100))
+
+    assert caught.value.code == "text_too_long"  # type: ignore[attr-defined]
