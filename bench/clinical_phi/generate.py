@@ -7,8 +7,8 @@ after an honorific) is recorded too, as "placeholder_phi" in the output text and
 in the raw note, so the benchmark counts detections there neither for nor against.
 
 Values come from the lists below, written for this benchmark
-(not from Faker); names deliberately mix common US names with names absent from the Census
-lists that the detector uses. The output is deterministic for a given folder of notes.
+and not taken from Faker. The names mix common US names with names absent from the Census lists
+that the detector uses. The output is deterministic for a given folder of notes.
 
 Run: `.venv/bin/python -m bench.clinical_phi.generate`
 """

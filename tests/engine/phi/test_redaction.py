@@ -70,7 +70,8 @@ def test_hash_stable_with_same_key(entities: list[PhiEntity]) -> None:
     assert first.text == second.text
     name_tags = [first.text[span.start : span.end] for span in first.spans if span.type == "PERSON"]
     assert name_tags[0] == name_tags[1]
-    assert name_tags[0].startswith("[NAME:") and len(name_tags[0]) == len("[NAME:12345678]")
+    assert name_tags[0].startswith("[NAME:")
+    assert len(name_tags[0]) == len("[NAME:12345678]")
 
 
 def test_hash_changes_with_other_key(entities: list[PhiEntity]) -> None:

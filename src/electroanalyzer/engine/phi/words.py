@@ -70,6 +70,8 @@ def capitalized_runs(text: str) -> list[list[Word]]:
     current: list[Word] = []
     for match in WORD.finditer(text):
         start, end = match.span()
+        if text[end - 2 : end] in ("'s", "’s"):
+            end -= 2  # The possessive ending is not part of the name.
         word = Word(start, end, text[start:end], fold(text[start:end]))
         joined = bool(current) and _joins(text, current[-1], word) and len(current) < MAX_RUN_WORDS
         if word.is_capitalized:

@@ -23,7 +23,7 @@ RELATIONS = (
     r"told|named|called|by|with|meet|met|call|ask)"
 )
 CUE_BEFORE = re2.compile(
-    r"(?i)(?:^|[^\p{L}])(?:" + HONORIFICS + r"\.?|" + LABELS + r"\s*[:-]?|" + RELATIONS + r",?)\s*$"
+    r"(?i)(?:^|[^\p{L}])(?:" + HONORIFICS + r"\.?|" + LABELS + r"\s*[:?-]?|" + RELATIONS + r",?)\s*$"
 )
 STRONG_CUE = re2.compile(
     r"(?i)(?:^|[^\p{L}])(?:" + HONORIFICS + r"\.?|(?:patient name|name|signed by|dictated by|therapist|"
@@ -51,10 +51,13 @@ SURNAME_PAIR_SCORE = 0.6
 class PersonRecognizer(LocalRecognizer):
     """Names of patients, relatives and clinicians.
 
-    A run of capitalized words is a name when a cue stands next to it (an honorific, a note
+    A run of capitalized words is a name when a cue is next to it (an honorific, a note
     label such as "Patient:", "signed by", a family role, a credential such as ", PT"), or
     when it starts with a first name from the 1990 US Census lists. Words that clinicians also
     write in lowercase ("Will", "Normal") need a cue. Census lists: `names` package 0.3.0.
+
+    NOTE: a name missing from the Census lists with no cue next to it (many non-US names) is
+    not found unless a spaCy NER pipeline is configured.
     """
 
     ENTITY = "PERSON"

@@ -7,8 +7,8 @@ SEPARATORS = " .-"
 # One digit group, then groups joined by a space, dot or dash; an optional country code,
 # area code in parentheses and extension.
 PHONE_BODY = (
-    r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\d{1,4}[ .-]?\(\d{1,4}\)[ .-]?)?\d{2,5}"
-    r"(?:[ .-]\d{2,6}){0,4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?"
+    r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\d{1,4}[ .-]?\(\d{1,4}\)[ .-]?)?\d{2,11}"
+    r"(?:[ .-]\d{2,7}){0,4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?"
 )
 # Ends where no digit, slash, colon or degree sign follows, so 6/10, 12:30 and 90° stay out.
 PHONE = r"(?:^|[^\d/:.+-])(" + PHONE_BODY + r")(?:$|[^\d/:°%]|[.:](?:$|\s))"
