@@ -130,6 +130,8 @@ class NetworkPolicy(_Model):
     max_json_body_bytes: int = Field(default=1_048_576, ge=1024, le=104_857_600)
     max_form_body_bytes: int = Field(default=65536, ge=1024, le=10_485_760)
     max_part_header_bytes: int = Field(default=4096, ge=256, le=65536)
+    # A body that trickles in slower than this is cut off (slow-body attacks); headers need a proxy timeout.
+    body_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
 
 
 class UploadLimits(_Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 from python_multipart import MultipartParser
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
@@ -186,13 +187,30 @@ class RequestLimitsMiddleware:
         received = 0
         started = False
         failure: RequestRejected | None = None
+        deadline = anyio.current_time() + self.network.body_timeout_seconds
+        body_done = False
 
         async def counted_receive() -> Message:
-            nonlocal received, failure
+            nonlocal received, failure, body_done
             if failure is not None:
                 return {"type": "http.disconnect"}
-            message = await receive()
+            if body_done:
+                # After the body, receive() only waits for a disconnect (streaming responses); no deadline.
+                return await receive()
+            try:
+                with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
+                    message = await receive()
+            except TimeoutError:
+                failure = RequestRejected(
+                    408,
+                    "request_timeout",
+                    f"send the whole body within {self.network.body_timeout_seconds:g} seconds",
+                )
+                raise failure from None
+            if message["type"] == "http.disconnect":
+                body_done = True
             if message["type"] == "http.request":
+                body_done = not message.get("more_body", False)
                 chunk = message.get("body", b"")
                 received += len(chunk)
                 if received > limit or (isinstance(length, int) and received > length):
