@@ -109,6 +109,11 @@ class RateLimitPolicy(PolicyModel):
     endpoints: dict[str, RateLimit] = Field(default_factory=_default_endpoint_limits)
     storage_fail_open: bool = False
     trusted_proxies: list[str] = []
+    # Defence-layer settings (validated again in electroanalyzer.security.config).
+    key_prefix: str = Field(default="ea", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    account_endpoints: list[str] = ["/api/v2/auth/token"]
+    account_body_max_bytes: int = Field(default=8192, ge=256, le=1_048_576)
+    storage_timeout_seconds: float = Field(default=0.5, gt=0, le=30)
 
 
 _DEFAULT_ORIGINS = [
@@ -147,6 +152,13 @@ class IncidentPolicy(PolicyModel):
     open_at_severity: Literal["low", "medium", "high", "critical"] = "medium"
     containment: ContainmentPolicy = ContainmentPolicy()
     phi_access_per_hour_threshold: int = Field(default=200, ge=1)
+    # Behaviour-rule thresholds (validated again in electroanalyzer.security.config).
+    brute_force_failures: int = Field(default=10, ge=2, le=10_000)
+    brute_force_window_minutes: int = Field(default=15, ge=1, le=1440)
+    stuffing_usernames: int = Field(default=10, ge=2, le=10_000)
+    token_misuse_count: int = Field(default=10, ge=2, le=10_000)
+    block_at_severity: Literal["low", "medium", "high", "critical"] = "high"
+    block_after_detections: int = Field(default=3, ge=1, le=1000)
 
 
 class RetentionPolicy(PolicyModel):
