@@ -80,6 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await purger
             app.state.jobs.shutdown()
+            # The defence layers' monitor subscribes to process-wide signals; stop it with its app.
+            security = getattr(app.state, "security", None)
+            monitor = getattr(security, "monitor", None)
+            if monitor is not None and hasattr(monitor, "stop"):
+                monitor.stop()
 
     docs = settings.api_docs_enabled
     app = FastAPI(

@@ -56,9 +56,10 @@ def create_user(
     email = email.strip().lower() if email else None
     check_password(ctx, password, username=username, email=email)
     with ctx.session_factory() as db, db.begin():
-        clash = db.scalar(
-            select(func.count()).select_from(User).where((User.username == username) | (User.email == email))
-        )
+        same_identity = User.username == username
+        if email is not None:
+            same_identity = same_identity | (User.email == email)
+        clash = db.scalar(select(func.count()).select_from(User).where(same_identity))
         if clash:
             raise Conflict("That username or email address is already in use; choose another.")
         user = User(
