@@ -51,10 +51,23 @@ _TYPE_CUES: dict[str, list[tuple[str, float]]] = {
         (r"discharged (?:from|due to|secondary)|reason for discharge|discharge status", 2),
         (r"\b(?:was|were) (?:seen|attended|completed)\b.{0,40}\b(?:sessions|visits)\b", 1),
         (r"goals? (?:were |was )?(?:met|achieved|not met)", 1),
+        (r"\bdischarged from (?:my|our|the|\w+) (?:services|therapy|care)\b", 6),
+        (r"\bdischarged\b", 2),
+        (r"\bno longer (?:needs?|requires?)\b|\bplateau\w*", 2),
+        (r"\b(?:has|have|had) (?:been )?met\b|\bhas been met\b", 1.5),
+        (r"\b(?:accomplished|did not accomplish|did reach)\b", 2),
+        (r"\b(?:last|final) session\b|\battended (?:[a-z-]+ ){0,6}(?:sessions|visits)\b", 2),
+        (
+            r"\b(?:met|reached|achieved) (?:all |his |her |their |the )*(?:of )?(?:his |her |their )?(?:short|long)-term",
+            2,
+        ),
+        (r"\bmade (?:\w+ )?progress\b", 1),
     ],
     "progress_report": [
         (r"progress (?:report|note)|\b10th visit\b|reporting period", 4),
         (r"visits? to date|since (?:the )?last progress", 2),
+        (r"\bhas attended (?:physical |occupational |speech )?therapy from\b", 3),
+        (r"\bcall and cancels?\b|\bno[- ]shows?\b", 1.5),
         (r"progressing|partially met|goal status", 1),
     ],
     "recertification": [
@@ -73,9 +86,10 @@ _TYPE_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:97110|97112|97116|97140|97530)\b\s*(?:x\s*\d|\(\d\))", 2),
     ],
     "evaluation": [
-        (r"(?:initial )?evaluation|initial examination|\beval\b", 2),
+        (r"(?:initial )?evaluation|initial examination|\beval\b", 1),
         (r"referred (?:to|for)|prior level of function|\bPLOF\b|history of present illness", 1.5),
-        (r"prognosis|rehab potential|plan of care|long[- ]term goals?|short[- ]term goals?", 1.5),
+        (r"prognosis|rehab potential|plan of care", 1.5),
+        (r"\b(?:patient|pt|he|she) will\b", 0.5),
         (r"\b9716[1-35-7]\b|\b9261[0-2]\b", 2),
     ],
 }

@@ -130,6 +130,8 @@ SECTION_HEADERS: dict[str, tuple[str, ...]] = {
         r"home exercise program",
         r"hep",
         r"education",
+        r"interventions? (?:include|planned|to include)",
+        r"planned interventions",
     ),
     "billing": (r"billing", r"charges", r"cpt(?: codes?)?", r"units", r"codes? billed"),
     "time": (r"timed minutes", r"total treatment time", r"treatment time", r"time in", r"minutes"),

@@ -42,8 +42,16 @@ FUNCTIONAL = compile_exact(
 )
 STATUS = compile_exact(
     r"(?i)\b(?:met|not met|partially met|unmet|progressing|achieved|not achieved|discontinued|ongoing|"
+    r"reached|did reach|accomplished|did not accomplish|not completed|"
     r"goal (?:was )?(?:met|achieved)|(?:\d{1,3}|fifty|seventy|eighty|ninety) ?% (?:met|achieved)|"
     r"continu(?:e|ing) (?:goal|to progress))\b"
+)
+OVERALL_STATUS = compile_exact(
+    r"(?i)\b(?:all (?:of )?(?:his |her |their |the )?(?:short|long)[- ]term (?:therapy )?goals|goals?)\s+"
+    r"(?:were|was|have been|has been)\s+(?:not\s+|partially\s+)?(?:met|achieved|accomplished)\b"
+    r"|\baccomplished (?:all(?: \d+| \w+)?|\w+(?: and a half)? out) of "
+    r"(?:his |her |their )?(?:\w+ )?(?:short|long)[- ]term"
+    r"|\bmet (?:his|her|their|the|all)(?: of)? (?:\w+ ){0,3}goals?\b"
 )
 _ITEM_START = compile_exact(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•]|(?:STG|LTG)\s*#?\d*\s*[:.)-]?)[ \t]*")
 _GOAL_SENTENCE = compile_exact(r"(?i)\b(?:STG|LTG|goal)s?\b[^.\n]{0,200}\bwill\b[^.\n]{0,300}")
@@ -62,15 +70,8 @@ class Goal:
 def _items_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     starts = [match.start() for match in _ITEM_START.finditer(text, start, end)]
     if not starts:
-        sentences = []
-        position = start
-        for index in range(start, end):
-            if text[index] in ".\n" and index - position > 8:
-                sentences.append((position, index))
-                position = index + 1
-        if end - position > 8:
-            sentences.append((position, end))
-        return sentences
+        # A goal section written as prose is one goal with its explanation, not one goal per sentence.
+        return [(start, end)]
     bounds = [*starts, end]
     return [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
 
@@ -95,6 +96,8 @@ class GoalsParams(CheckParams):
         default_factory=lambda: {"lenient": 0.5, "standard": 0.8, "strict": 1.0}
     )
     max_evidence: int = Field(default=6, ge=1, le=50)
+    # Document types (such as a swallow-study report) where a note without goals is not a failure.
+    optional_for: list[str] = Field(default_factory=list)
 
 
 @register(
@@ -102,7 +105,25 @@ class GoalsParams(CheckParams):
 )
 def check_goals(ctx: NoteContext, params: GoalsParams, strictness: str) -> CheckResult:
     goals = find_goals(ctx)
+    if not goals and params.aspect == "status":
+        overall = OVERALL_STATUS.search(ctx.text)
+        if overall:
+            # "Goals were not achieved, as the patient was admitted ..." covers every goal at once; with
+            # final measured values it meets the rule, without them it only partly does.
+            evidence = [ctx.evidence(overall.start(), overall.end())]
+            measures = [ctx.evidence(m.start(), m.end()) for m in MEASURABLE.finditer(ctx.text)]
+            if measures:
+                return CheckResult(
+                    Status.MET, evidence + measures[:3], "status of all goals given, with final measures"
+                )
+            return CheckResult(
+                Status.PARTLY_MET, evidence, "status of all goals given together, without final measures"
+            )
     if not goals:
+        if ctx.document_type in params.optional_for:
+            return CheckResult(
+                Status.NOT_APPLICABLE, [], f"no goals, which a {ctx.document_type} need not have"
+            )
         return CheckResult(Status.MISSING, [], "no goals found")
     pattern = ASPECTS[params.aspect]
     passing: list[Evidence] = []

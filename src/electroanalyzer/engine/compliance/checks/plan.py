@@ -20,7 +20,7 @@ FREQUENCY = compile_exact(
 )
 DURATION = compile_exact(
     r"(?i)\b(?:for|x|over|duration(?: of)?:?|next|total of|period of)\s*"
-    r"(?:the next\s*|a total of\s*|up to\s*)?"
+    r"(?:the next\s*|a total of\s*|up to\s*|an? (?:initial |additional |further )?|the (?:initial |first )?)?"
     + NUMBER
     + r"(?:\s*(?:-|to)\s*"
     + NUMBER

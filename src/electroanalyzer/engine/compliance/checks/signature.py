@@ -32,6 +32,8 @@ CREDENTIAL = compile_exact(
 ASSISTANT_ONLY = compile_exact(r"^(?:" + ASSISTANT_CREDENTIALS + r")(?:\s*,\s*(?:MS|MA|BS|BA))*$")
 DATE_LABEL = compile_exact(r"(?i)\b(?:date(?: signed)?|signed on|dated)\s*:?\s*\S")
 
+UNSIGNED_DATE_CHARS = 120
+
 Requirement = Literal["signature", "credentials", "date"]
 
 
@@ -58,7 +60,9 @@ def check_signature(ctx: NoteContext, params: SignatureParams, strictness: str) 
     credentials = find_credentials(ctx, params.tail_chars)
     cues = _tail_evidence(ctx, SIGNATURE_CUE, start)
     weak = _tail_evidence(ctx, WEAK_SIGNATURE, start)
-    dates = _tail_evidence(ctx, DATE, start) + _tail_evidence(ctx, DATE_TAG, start)
+    # Without a signature line the entry date is the closing line, not a date of service in the narrative.
+    date_start = start if cues or credentials else max(start, len(ctx.text) - UNSIGNED_DATE_CHARS)
+    dates = _tail_evidence(ctx, DATE, date_start) + _tail_evidence(ctx, DATE_TAG, date_start)
     if not dates and cues:
         dates = _tail_evidence(ctx, DATE_LABEL, start)
 
