@@ -58,7 +58,10 @@ def test_interventions_include_header_is_plan() -> None:
 
 
 def test_all_goals_accomplished_with_measures() -> None:
-    text = "The patient has accomplished all 5 of her short-term therapy goals. She names 15 items with 100% accuracy."
+    text = (
+        "The patient has accomplished all 5 of her short-term therapy goals. "
+        "She names 15 items with 100% accuracy."
+    )
 
     assert _finding("DC-GOALS", text, "SLP", "discharge_summary") == "met"
 

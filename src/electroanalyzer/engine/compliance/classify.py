@@ -58,7 +58,8 @@ _TYPE_CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(?:accomplished|did not accomplish|did reach)\b", 2),
         (r"\b(?:last|final) session\b|\battended (?:[a-z-]+ ){0,6}(?:sessions|visits)\b", 2),
         (
-            r"\b(?:met|reached|achieved) (?:all |his |her |their |the )*(?:of )?(?:his |her |their )?(?:short|long)-term",
+            r"\b(?:met|reached|achieved) (?:all |his |her |their |the )*(?:of )?"
+            r"(?:his |her |their )?(?:short|long)-term",
             2,
         ),
         (r"\bmade (?:\w+ )?progress\b", 1),
