@@ -91,3 +91,25 @@ def test_prose_goal_section_is_one_goal() -> None:
     text = "LONG-TERM GOALS:  Improve safety at home.  This goal has been met based on the family report."
 
     assert _finding("DC-GOALS", text, "SLP", "discharge_summary") == "met"
+
+
+def test_plof_with_negated_detail() -> None:
+    text = "Prior to the stroke, the patient was not working and lived with her sister."
+
+    assert _finding("EVAL-PLOF", text, "SLP") == "met"
+
+
+def test_progress_goals_under_outcomes_header() -> None:
+    text = (
+        "FUNCTIONAL OUTCOMES OF TREATMENT\nTime Frame:  4 weeks\n"
+        "1.  The patient will be independent with home exercise program, not met.\n"
+        "2.  The patient will walk 500 feet, continuing.\n"
+    )
+
+    assert _finding("PR-GOAL-STATUS", text, "PT", "progress_report") == "met"
+
+
+def test_patient_goal_is_not_long_term_goal() -> None:
+    text = "PATIENT'S GOAL:  To eat again by mouth.\n\nPLAN OF CARE:  Therapy 2x/week."
+
+    assert _finding("POC-LTG", text, "SLP") == "missing"

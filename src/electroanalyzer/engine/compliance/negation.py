@@ -20,7 +20,7 @@ _NEGATION_BEFORE = compile_exact(
 )
 _NEGATION_AFTER = compile_exact(
     r"(?i)^[^.;:\n]{0,30}?\b(?:not (?:established|assessed|tested|completed|performed|documented|set|"
-    r"provided|indicated|done|obtained|available)|none|deferred|n/a|not applicable|was not|were not)\b"
+    r"provided|indicated|done|obtained|available)|none|deferred|n/a|not applicable)\b"
 )
 _HEDGE = compile_exact(
     r"(?i)\b(?:may|might|possibly|possible|probably|likely|questionable|unclear|uncertain|to be determined"

@@ -115,6 +115,8 @@ SECTION_HEADERS: dict[str, tuple[str, ...]] = {
         r"functional goals?",
         r"discharge goals?",
         r"treatment goals?",
+        r"functional outcomes?(?: of treatment)?",
+        r"(?:short|long)[- ]term objectives?(?: of treatment)?",
     ),
     "goal_status": (r"goal status", r"progress toward goals", r"status of goals"),
     "plan": (

@@ -42,7 +42,7 @@ FUNCTIONAL = compile_exact(
 )
 STATUS = compile_exact(
     r"(?i)\b(?:met|not met|partially met|unmet|progressing|achieved|not achieved|discontinued|ongoing|"
-    r"reached|did reach|accomplished|did not accomplish|not completed|"
+    r"reached|did reach|accomplished|did not accomplish|not completed|continuing|"
     r"goal (?:was )?(?:met|achieved)|(?:\d{1,3}|fifty|seventy|eighty|ninety) ?% (?:met|achieved)|"
     r"continu(?:e|ing) (?:goal|to progress))\b"
 )
