@@ -262,3 +262,16 @@ def http_bytes(method: str, path: str, port: int, headers: dict[str, str], body:
     lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def custom_config(folder: Path, sections: dict[str, dict[str, Any]]) -> Path:
+    """A copy of the test config folder with some policy keys changed (section -> key -> value)."""
+    import yaml
+
+    target = fast_config_dir(folder / "custom")
+    policy_path = target / "security_policies.yaml"
+    policies = yaml.safe_load(policy_path.read_text(encoding="utf-8"))
+    for section, values in sections.items():
+        policies.setdefault(section, {}).update(values)
+    policy_path.write_text(yaml.safe_dump(policies), encoding="utf-8")
+    return target

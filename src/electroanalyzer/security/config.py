@@ -47,6 +47,7 @@ class RateLimitPolicy(_Model):
     account_endpoints: list[str] = Field(default_factory=lambda: ["/api/v2/auth/token"])
     account_body_max_bytes: int = Field(default=8192, ge=256, le=1_048_576)
     storage_timeout_seconds: float = Field(default=0.5, gt=0, le=30)
+    key_prefix: str = Field(default="ea", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
 
     @field_validator("endpoints")
     @classmethod
@@ -272,7 +273,7 @@ def security_config(settings: Any) -> SecurityConfig:
         enable_security_headers=bool(setting(settings, "ENABLE_SECURITY_HEADERS", True)),
         enable_threat_detection=bool(setting(settings, "ENABLE_THREAT_DETECTION", True)),
         rate_limit_storage_url=str(storage_url) if storage_url else None,
-        rate_limit_key_prefix=str(setting(settings, "RATE_LIMIT_KEY_PREFIX", "ea") or "ea"),
+        rate_limit_key_prefix=sections["rate_limits"].key_prefix,
     )
 
 
