@@ -113,3 +113,19 @@ def test_patient_goal_is_not_long_term_goal() -> None:
     text = "PATIENT'S GOAL:  To eat again by mouth.\n\nPLAN OF CARE:  Therapy 2x/week."
 
     assert _finding("POC-LTG", text, "SLP") == "missing"
+
+
+def test_swallow_condition_described() -> None:
+    text = (
+        "DIAGNOSTIC IMPRESSION:  Radiation fibrosis, which is impeding his swallowing abilities.  "
+        "The patient would benefit from outpatient skilled speech therapy."
+    )
+
+    assert _finding("SLP-DX", text, "SLP", "swallow_study") == "met"
+    assert _finding("EVAL-NECESSITY", text, "SLP", "swallow_study") == "met"
+
+
+def test_stage_header_is_not_a_condition() -> None:
+    text = "ORAL STAGE:  Within functional limits.\n\nPHARYNGEAL STAGE:  Timely swallow initiation."
+
+    assert _finding("SLP-DX", text, "SLP", "swallow_study") == "missing"
