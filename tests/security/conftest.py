@@ -275,3 +275,9 @@ def custom_config(folder: Path, sections: dict[str, dict[str, Any]]) -> Path:
         policies.setdefault(section, {}).update(values)
     policy_path.write_text(yaml.safe_dump(policies), encoding="utf-8")
     return target
+
+
+@pytest.fixture
+def therapist_note_path(therapy_notes_dir: Path) -> Path:
+    """One real PT note from the shared public corpus."""
+    return sorted(therapy_notes_dir.glob("PT_*.txt"))[0]

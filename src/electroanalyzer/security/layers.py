@@ -2,8 +2,8 @@
 
 The security headers wrap Starlette's complete middleware stack, server-error handler
 included, so even a 500 response carries them. The other layers run as one middleware in
-the application's stack, outermost first: request limits, host check, CORS, rate limits
-(with the containment blocklist), CSRF, threat detection. Middleware the application adds
+the application's stack, outermost first: request limits, host check, CORS, the
+containment blocklist, rate limits, CSRF, threat detection. Middleware the application adds
 later (request ids, access log) runs before them and so sees every rejection. Each layer
 except the request limits, the host check and CORS can be switched off by its ENABLE_*
 setting.
@@ -17,6 +17,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from .asgi import ASGIApp, ClientAddressResolver, Receive, Scope, Send
+from .blocking import ClientBlockMiddleware
 from .blocklist import ClientBlocklist
 from .config import SecurityConfig, security_config
 from .cors import CorsMiddleware
@@ -83,10 +84,10 @@ def wrap_layers(inner: ASGIApp, runtime: SecurityRuntime, *, with_headers: bool 
             runtime.limiter,
             config.rate_limits,
             runtime.resolver,
-            runtime.blocklist,
             config.token_key,
             monitor.on_rejection,
         )
+    app = ClientBlockMiddleware(app, runtime.blocklist, runtime.resolver)
     app = CorsMiddleware(app, config.cors)
     app = HostCheckMiddleware(app, config.network, runtime.resolver, config.production)
     app = RequestLimitsMiddleware(app, config.network, config.uploads)

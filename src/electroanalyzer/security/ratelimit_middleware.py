@@ -8,7 +8,6 @@ from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from .asgi import ASGIApp, ClientAddressResolver, Message, Receive, Scope, Send, header, send_problem
-from .blocklist import ClientBlocklist
 from .config import RateLimitPolicy
 from .ratelimit import Decision, RateLimiter
 from .tokens import access_token, verified_claims
@@ -41,7 +40,7 @@ def username_from_body(body: bytes, content_type: bytes) -> str | None:
 
 
 class RateLimitMiddleware:
-    """Apply per-client and per-account limits; reject blocked clients first.
+    """Apply per-client and per-account limits.
 
     The client address comes from ClientAddressResolver, so X-Forwarded-For and friends
     count only when they come from a configured proxy. For login endpoints the body is
@@ -55,7 +54,6 @@ class RateLimitMiddleware:
         limiter: RateLimiter,
         policy: RateLimitPolicy,
         resolver: ClientAddressResolver,
-        blocklist: ClientBlocklist,
         token_key: bytes,
         on_reject: RejectionHook | None = None,
     ) -> None:
@@ -63,7 +61,6 @@ class RateLimitMiddleware:
         self.limiter = limiter
         self.policy = policy
         self.resolver = resolver
-        self.blocklist = blocklist
         self.token_key = token_key
         self.on_reject = on_reject
         self.account_endpoints = frozenset(policy.account_endpoints)
@@ -121,20 +118,6 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         client = self.resolver.resolve(scope)
-        blocked = await self.blocklist.blocked_for(client)
-        if blocked:
-            await send_problem(
-                send,
-                scope,
-                403,
-                "client_blocked",
-                "Client blocked",
-                "requests from this address are blocked for a while after a security incident; "
-                "contact an administrator",
-                [(b"retry-after", str(blocked).encode())],
-            )
-            return
-
         path = str(scope.get("path", ""))
         bucket = self.limiter.bucket_for(path)
         decision = await self.limiter.hit("client", client, bucket)
