@@ -31,7 +31,7 @@ def list_users(request: Request) -> list[dict[str, Any]]:
 
     views, _ = users.list_users(context_of(request), limit=USER_LIST_LIMIT, offset=0)
     with context_of(request).session_factory() as db:
-        created = dict(db.execute(select(User.id, User.created_at)).tuples().all())
+        created = {int(row[0]): row[1] for row in db.execute(select(User.id, User.created_at))}
     return [
         {
             "id": view.id,
@@ -39,7 +39,6 @@ def list_users(request: Request) -> list[dict[str, Any]]:
             "role": str(view.role),
             "is_active": view.is_active,
             "mfa_enabled": view.mfa_enabled,
-            "locked": False,
             "created_at": created.get(view.id),
         }
         for view in views

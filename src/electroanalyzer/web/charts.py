@@ -149,7 +149,7 @@ def line_chart(data: ChartData, chart_id: str) -> Markup:
                 continue
             x, y_value = x_at(index), y_at(value)
             parts.append(_marker(MARKERS[series_index], x, y_value, css))
-            if show_values:
+            if show_values and value != 0:
                 parts.append(
                     f'<text class="chart__value" x="{x:.1f}" y="{y_value - 9:.1f}" text-anchor="middle">'
                     f"{escape(_format_number(value))}</text>"

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 STATIC_PREFIX = "/static/"
 API_PREFIX = "/api/"
 WARNING_SECONDS = 120
+PROBLEM_JSON = "application/problem+json"
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,24 @@ def navigation(user: WebUser, path: str) -> list[dict[str, Any]]:
             continue  # therapists and admins see shared reports in History
         if not user.can(item.permission):
             continue
-        active = path == item.href or (
-            item.href != "/" and path.startswith(item.href.rsplit("/", 1)[0] + "/")
-        )
-        if item.href == "/admin/users":
-            active = path.startswith("/admin")
+        active = _is_current(item.href, path)
         items.append({"href": item.href, "label": item.label, "active": active})
     return items
+
+
+SECTION_PREFIXES = {
+    "/": ("/account",),
+    "/history": ("/history", "/reports/", "/analyses/"),
+    "/admin/users": ("/admin",),
+}
+
+
+def _is_current(href: str, path: str) -> bool:
+    """Whether the navigation entry `href` is the section the page at `path` belongs to."""
+    if path == href:
+        return True
+    prefixes = SECTION_PREFIXES.get(href, (href + "/",) if href != "/" else ())
+    return any(path.startswith(prefix) for prefix in prefixes)
 
 
 def _is_page_request(request: Request) -> bool:
@@ -91,8 +103,22 @@ class PageContextMiddleware(BaseHTTPMiddleware):
             return await call_next(request)
         request.state.web_context = await run_in_threadpool(build_context, request)
         response = await call_next(request)
+        wants_json = "application/json" in request.headers.get("accept", "")
+        if response.headers.get("content-type", "").startswith(PROBLEM_JSON) and not wants_json:
+            response = _as_html_error(request, response)
         backend.apply_renewed_tokens(request, response)
         return response
+
+
+def _as_html_error(request: Request, problem: Response) -> Response:
+    """Replace a defence layer's JSON rejection of a page (CSRF, rate limit, size) with the HTML page."""
+    from electroanalyzer.web.errors import render_error
+
+    page = render_error(request, problem.status_code)
+    for name in ("retry-after", "set-cookie"):
+        for value in problem.headers.getlist(name):
+            page.headers.append(name, value)
+    return page
 
 
 def build_context(request: Request) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import select
 
-from electroanalyzer.core.errors import InvalidInput, NotFound
+from electroanalyzer.core.errors import InvalidInput
 from electroanalyzer.web.backend import context_of
 
 # History filters file names (stored encrypted) in this process, so it reads at most this many
@@ -239,49 +239,55 @@ def delete_analysis(request: Request, user: Any, analysis_id: str) -> None:
 
 
 def list_rubrics(request: Request) -> list[dict[str, Any]]:
-    from electroanalyzer.engine.rubrics import list_builtin_rubrics
+    from electroanalyzer.rubrics_api import routes as rubrics
 
     return [
         {
-            "key": str(rubric.discipline),
-            "name": rubric.name,
-            "discipline": str(rubric.discipline),
-            "version": rubric.version,
-            "rule_count": len(rubric.rules),
-            "custom": False,
+            "key": item.id,
+            "name": item.name,
+            "discipline": item.discipline,
+            "version": item.version,
+            "rule_count": item.rule_count,
+            "custom": item.custom,
         }
-        for rubric in list_builtin_rubrics()
+        for item in rubrics.list_rubrics(_current(request), context_of(request))
     ]
 
 
 def show_rubric(request: Request, key: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from electroanalyzer.engine.rubrics import RubricError, load_builtin_rubric
+    from electroanalyzer.rubrics_api import routes as rubrics
 
-    if key not in ("PT", "OT", "SLP"):
-        raise NotFound()
-    try:
-        rubric = load_builtin_rubric(key)
-    except RubricError:
-        raise NotFound() from None
-    info = {"name": rubric.name, "discipline": key, "version": rubric.version}
+    rubric = rubrics.show_rubric(key, _current(request), context_of(request))
+    info = {"name": rubric["name"], "discipline": rubric["discipline"], "version": rubric["version"]}
     rules = [
         {
-            "id": rule.id,
-            "title": rule.title,
-            "severity": str(getattr(rule.severity, "value", rule.severity)),
-            "advisory": rule.advisory,
-            "requirement": rule.requirement,
-            "fix": rule.fix,
-            "source": rule.source,
-            "document_types": [str(getattr(item, "value", item)) for item in rule.document_types],
+            "id": rule["id"],
+            "title": rule["title"],
+            "severity": rule["severity"],
+            "advisory": rule.get("advisory", False),
+            "requirement": rule["requirement"],
+            "fix": rule["fix"],
+            "source": rule["source"],
+            "document_types": rule.get("document_types", []),
         }
-        for rule in rubric.rules
+        for rule in rubric["rules"]
     ]
     return info, rules
 
 
 def add_rubric(request: Request, user: Any, text: str) -> None:
-    raise InvalidInput("Custom rubrics cannot be saved yet.")
+    """Validate and store a custom rubric; raises InvalidInput or Conflict with a message for the form."""
+    from pydantic import ValidationError
+
+    from electroanalyzer.rubrics_api import routes as rubrics
+
+    try:
+        body = rubrics.RubricCreate(yaml_text=text)
+    except ValidationError:
+        raise InvalidInput(
+            f"The rubric must be between 10 and {rubrics.MAX_RUBRIC_YAML_CHARS} characters of YAML."
+        ) from None
+    rubrics.add_rubric(body, _current(request), context_of(request))
 
 
 def home_dashboard(request: Request, user: Any) -> HomeDashboard:
@@ -307,7 +313,7 @@ def home_dashboard(request: Request, user: Any) -> HomeDashboard:
                 "count": row["missed"],
                 "title": rules.get(row["rule_id"], {}).get("title", row["rule_id"]),
                 "fix": rules.get(row["rule_id"], {}).get("fix", ""),
-                "discipline": rules.get(row["rule_id"], {}).get("discipline", ""),
+                "rubric": rules.get(row["rule_id"], {}).get("rubric", ""),
             }
             for row in missed
         ],
@@ -321,9 +327,8 @@ def _rule_index() -> dict[str, dict[str, str]]:
 
     index: dict[str, dict[str, str]] = {}
     for rubric in list_builtin_rubrics():
-        discipline = str(rubric.discipline)
         for rule in rubric.rules:
-            index.setdefault(rule.id, {"title": rule.title, "fix": rule.fix, "discipline": discipline})
+            index.setdefault(rule.id, {"title": rule.title, "fix": rule.fix, "rubric": rubric.id})
     return index
 
 

@@ -80,7 +80,7 @@ def incident(request: Request, incident_id: int) -> dict[str, Any] | None:
             return None
         detail = service.incident_detail(db, row)
     view = _page_view(detail)
-    view["evidence"] = [{**event, "client": None} for event in detail.get("evidence", [])]
+    view["evidence"] = list(detail.get("evidence", []))
     return view
 
 

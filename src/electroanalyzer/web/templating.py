@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from electroanalyzer.web import formatting
 from electroanalyzer.web.backend import csrf_token
+from electroanalyzer.web.charts import legend_marker
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -29,6 +30,7 @@ def build_environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(formatting.FILTERS)
+    environment.globals["legend_marker"] = legend_marker
     return environment
 
 

@@ -110,7 +110,12 @@ def incident_update(
         raise PageNotFound()
     field, message = problem
     return _incident_page(
-        request, user, detail, {field: message}, {"root_cause": root_cause, "resolution": resolution}, 422
+        request,
+        user,
+        detail,
+        {field: message},
+        {"root_cause": root_cause, "resolution": resolution, "status": status},
+        422,
     )
 
 

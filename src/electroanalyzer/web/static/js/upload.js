@@ -54,13 +54,20 @@
         });
         input.addEventListener("change", showChosen);
 
+        // Read a JSON reply; a reply that is not JSON (a proxy page, a crash) becomes a readable message.
+        function readReply(response) {
+            return response.json()
+                .catch(function () {
+                    return { detail: "The server answered with an error (HTTP " + response.status + "). Try again; if it keeps happening, tell your administrator." };
+                })
+                .then(function (body) {
+                    return { ok: response.ok, body: body };
+                });
+        }
+
         function poll(statusUrl) {
             window.fetch(statusUrl, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
-                .then(function (response) {
-                    return response.json().then(function (body) {
-                        return { ok: response.ok, body: body };
-                    });
-                })
+                .then(readReply)
                 .then(function (reply) {
                     if (!reply.ok) {
                         showError(reply.body.detail || "The analysis status could not be read. Open History to find the result.");
@@ -103,11 +110,7 @@
                 headers: { "Accept": "application/json" },
                 credentials: "same-origin"
             })
-                .then(function (response) {
-                    return response.json().then(function (body) {
-                        return { ok: response.ok, body: body };
-                    });
-                })
+                .then(readReply)
                 .then(function (reply) {
                     if (!reply.ok) {
                         showError(reply.body.detail || "The upload was rejected. Check the file and try again.");
