@@ -61,7 +61,7 @@ EXPECTED = {
     # Image-only pages behind an /Encrypt dictionary with an empty user password (owner
     # restrictions only). Its oracle is an OCR transcript, which no text extractor can match; the
     # encryption check runs first, and test_ocr_oracle_pdf_is_image_only shows that without it
-    # the answer would be no_text_layer.
+    # the outcome would be no_text_layer.
     "textract_ocr_text.pdf": "encrypted_document",
     "textract_paragraphs_and_tables.docx": TEXT,
     "textract_raw_text.doc": TEXT,

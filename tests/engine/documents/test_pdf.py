@@ -177,3 +177,21 @@ def test_orphan_object_with_javascript_rejected() -> None:
 
     with pytest.raises(UnsafeDocument):
         extract(pdf)
+
+
+def test_circular_prev_xref_fails_typed() -> None:
+    pdf = text_pdf([["Loop"]])
+    xref_at = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    looped = pdf.replace(b"/Root 1 0 R ", b"/Root 1 0 R /Prev %d " % xref_at)
+
+    with pytest.raises(ExtractionFailed):
+        extract_text(looped, limits=DocumentLimits(cpu_seconds=5, wall_seconds=10))
+
+
+def test_self_referencing_outline_ignored() -> None:
+    outline = b"<< /Type /Outlines /First 6 0 R /Last 6 0 R /Next 6 0 R /Count 1 >>"
+    pdf = text_pdf([["Outline loop"]], catalog_extra=b"/Outlines 6 0 R ", extra_objects=[outline])
+
+    document = extract_text(pdf, limits=DocumentLimits(cpu_seconds=5, wall_seconds=10))
+
+    assert document.text.split() == ["Outline", "loop"]

@@ -1,10 +1,10 @@
 """Text of a legacy Word 97-2003 (.doc) file, read from its OLE2 streams in pure Python.
 
-The layout follows Microsoft's [MS-DOC] specification: the File Information Block (FIB) at the
+The layout follows Microsoft's [MS-DOC] specification. The File Information Block (FIB) at the
 start of the WordDocument stream locates the piece table (the CLX) in the 0Table or 1Table
-stream, and each piece maps a run of character positions to bytes in the WordDocument stream,
-either 8-bit "compressed" Windows-1252 text or UTF-16LE. Only the main document story is read;
-footnotes, headers, comments and text boxes follow it in the character positions and are left out.
+stream. Each piece maps a run of character positions to bytes in the WordDocument stream, either
+8-bit "compressed" Windows-1252 text or UTF-16LE. Only the main document story is read, so
+footnotes, headers, comments and text boxes, which follow it in character positions, are left out.
 """
 
 from __future__ import annotations

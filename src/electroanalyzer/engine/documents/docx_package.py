@@ -195,7 +195,7 @@ def read_member(package: zipfile.ZipFile, name: str) -> bytes:
 
 
 def check_embedded_signatures(package: zipfile.ZipFile) -> None:
-    """Reject binary parts that are themselves archives, whatever their names say.
+    """Reject binary parts that are themselves archives, whatever their names.
 
     Only the first bytes of each part are inflated. OLE2 parts (embedded objects such as
     equations) are allowed, except that one holding a macro project was rejected by name.

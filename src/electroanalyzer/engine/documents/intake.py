@@ -63,8 +63,8 @@ def extract_text(
 ) -> ExtractedDocument:
     """Extract the text of an untrusted document.
 
-    The signature and size are checked here from the first bytes; with ``isolated`` (the
-    default) everything else runs in a worker process under the CPU, memory and wall-clock
+    The signature and size are checked here, from the first bytes. With ``isolated`` (the
+    default), everything else runs in a worker process under the CPU, memory and wall-clock
     limits of ``limits``. Raises an EngineError subclass for every rejected document.
     """
     limits = limits or DocumentLimits.default()

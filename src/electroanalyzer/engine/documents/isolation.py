@@ -2,7 +2,7 @@
 
 Workers are reused, so a request pays for a pipe round trip instead of a Python start-up and the
 parser imports. Each worker sets its own RLIMIT_CPU and RLIMIT_AS per request (see ``worker``);
-this module enforces the wall-clock limit by killing a worker that has not answered in time, and
+this module enforces the wall-clock limit by killing a worker that has not responded in time, and
 turns a worker that dies into a typed error. A worker is replaced after any crash, timeout,
 memory error or ``max_jobs_per_worker`` requests.
 """
@@ -57,7 +57,7 @@ _ERROR_TYPES: dict[str, type[EngineError]] = {
 
 @dataclass(frozen=True, slots=True)
 class WorkerReport:
-    """Resource figures a worker reported with its answer; peak RSS covers its whole life."""
+    """Resource figures a worker sent with its response; peak RSS covers its whole life."""
 
     pid: int
     peak_rss_kb: int

@@ -2,7 +2,7 @@
 
 Two passes. A byte scan finds the names of encryption and active content outside stream data,
 including escaped spellings such as ``/J#61vaScript``. It is fast, runs before any decryption is
-attempted, and sees objects that no cross-reference table lists. Then every object that the
+attempted, and covers objects that no cross-reference table lists. Then every object that the
 cross-reference tables (or pdfminer's fallback scan of a damaged file) list is parsed and walked,
 which finds names inside compressed object streams. The walk also notes whether the file has
 images, to tell a scan from an empty page.
@@ -47,7 +47,7 @@ _EXPORT_HINT = (
 
 @dataclass(slots=True)
 class PdfInventory:
-    """What the object walk found besides active content."""
+    """Images and form-field values found by the object walk."""
 
     has_images: bool = False
     form_fields: list[tuple[str, str]] = field(default_factory=list)
@@ -164,7 +164,7 @@ def inspect_objects(document: PDFDocument) -> PdfInventory:
             item = document.getobj(object_id)
         except (PSException, ValueError, TypeError, KeyError, IndexError):
             # NOTE: an object that pdfminer cannot parse is skipped, so its content is not checked
-            # here; the raw byte scan still sees its names unless they sit in a compressed stream.
+            # here; the raw byte scan still finds its names unless they sit in a compressed stream.
             continue
         _walk(item, inventory)
     return inventory

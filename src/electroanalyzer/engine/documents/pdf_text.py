@@ -33,7 +33,16 @@ _DAMAGED = (
     "The PDF is damaged or malformed. Open it in a PDF reader, save or print it as a new PDF and upload that."
 )
 # Errors that pdfminer raises, directly or from the standard library, on malformed input.
-PARSER_ERRORS = (PSException, ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError)
+PARSER_ERRORS = (
+    PSException,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+)
 
 
 class _NoDecryptionDocument(PDFDocument):

@@ -1,7 +1,7 @@
 """Framing between the caller and the extraction worker: an 8-byte big-endian length, then bytes.
 
-A request is two frames (a JSON header with the limits, then the document); a response is two
-frames (a JSON header with the outcome, then the UTF-8 text, empty on error).
+A request is two frames: a JSON header with the limits, then the document. A response is two
+frames too: a JSON header with the outcome, then the UTF-8 text, which is empty on error.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ _MAX_CONTROL_BYTE_SHARE = 0.01
 
 def _reject_program(prefix: bytes) -> None:
     is_program = prefix.startswith(_PROGRAM_MAGICS)
-    # A DOS or PE executable always has NUL bytes in its 64-byte header, which tells it apart
+    # A DOS or PE executable always has NUL bytes in its 64-byte header, which distinguishes it
     # from a text file that happens to start with the letters "MZ".
     if prefix.startswith(b"MZ") and b"\x00" in prefix[:512]:
         is_program = True
@@ -83,7 +83,7 @@ def sniff_prefix(prefix: bytes) -> DocumentFormat:
     """Classify a document from its first bytes alone.
 
     Zip and OLE2 containers are reported as DOCX and DOC without opening them, so this is only
-    a provisional answer for size checks while a file streams in; ``sniff_format`` confirms it.
+    a provisional result for size checks while a file streams in; ``sniff_format`` confirms it.
     Raises EmptyDocument for no bytes and UnsupportedDocumentType for programs and binary files.
     """
     prefix = prefix[:SNIFF_PREFIX_BYTES]

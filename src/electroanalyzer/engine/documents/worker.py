@@ -1,9 +1,9 @@
 """Extraction worker: a long-lived child process that parses one untrusted document at a time.
 
 Run as ``python -m electroanalyzer.engine.documents.worker`` by ``isolation``. Before each
-document it lowers its own CPU-time and address-space limits to the request's budget, so a
-hostile file that spins or allocates is stopped by the kernel; the caller enforces wall-clock
-time by killing the process.
+document it lowers its own CPU-time and address-space limits to the request's budget, so the
+kernel stops a hostile file that spins or allocates. The caller enforces the wall-clock limit by
+killing the process.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _handle(header: dict[str, Any], data: bytes) -> tuple[dict[str, Any], bytes]
 
 
 def serve(requests: BinaryIO, responses: BinaryIO) -> None:
-    """Answer requests until the caller closes the request stream or a request retires us."""
+    """Serve requests until the caller closes the request stream or a request retires the worker."""
     write_frames(responses, encode_json({"ready": True, "pid": os.getpid()}))
     while True:
         header_bytes = read_frame(requests)
