@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from electroanalyzer.engine.compliance.checks import REGISTRY
 from electroanalyzer.engine.compliance.checks.base import CheckParams
@@ -36,6 +36,8 @@ class Check(BaseModel):
 
     kind: str
     params: dict[str, Any] = Field(default_factory=dict)
+    # Validated once at load, so evaluating a note never re-validates parameters.
+    _parsed: CheckParams | None = PrivateAttr(default=None)
 
     @field_validator("kind")
     @classmethod
@@ -46,11 +48,13 @@ class Check(BaseModel):
 
     @model_validator(mode="after")
     def _valid_params(self) -> Check:
-        REGISTRY[self.kind].params_model.model_validate(self.params)
+        self._parsed = REGISTRY[self.kind].params_model.model_validate(self.params)
         return self
 
     def parsed_params(self) -> CheckParams:
-        return REGISTRY[self.kind].params_model.model_validate(self.params)
+        if self._parsed is None:
+            self._parsed = REGISTRY[self.kind].params_model.model_validate(self.params)
+        return self._parsed
 
 
 class Rule(BaseModel):
