@@ -126,7 +126,9 @@ def submit(ctx: ServerContext, user: CurrentUser, form: UploadForm) -> AnalysisR
             created_at=ctx.clock.now(),
             progress=0.0,
         )
-        db.add_all([document, analysis])
+        db.add(document)
+        db.flush()  # the analysis row references the document row
+        db.add(analysis)
         db.flush()
         created = read_model(analysis, document)
     audit.record(

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from fastapi import Request
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from electroanalyzer.core.errors import InvalidInput, PayloadTooLarge
@@ -76,7 +77,7 @@ class _FormCollector:
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         self.buffer.extend(data[start:end])
-        if "filename" not in self._disposition()[1] and len(self.buffer) > self.policy.max_field_bytes:
+        if len(self.buffer) > self.policy.max_field_bytes and b"filename" not in self._disposition()[1]:
             raise InvalidInput("A form field is longer than allowed.")
 
     def _disposition(self) -> tuple[bytes, dict[bytes, bytes]]:
@@ -127,6 +128,16 @@ async def read_multipart(request: Request, policy: UploadPolicy) -> UploadForm:
         received += len(chunk)
         if received > limit:
             raise PayloadTooLarge(f"The request is larger than {limit} bytes; upload a smaller file.")
-        parser.write(chunk)
-    parser.finalize()
+        try:
+            parser.write(chunk)
+        except MultipartParseError:
+            raise InvalidInput(
+                "The multipart body is malformed; send a standard multipart/form-data upload."
+            ) from None
+    try:
+        parser.finalize()
+    except MultipartParseError:
+        raise InvalidInput(
+            "The multipart body is malformed; send a standard multipart/form-data upload."
+        ) from None
     return collector.form
