@@ -231,3 +231,18 @@ def test_csrf_cookie_attributes(app: Any) -> None:
     assert cookie.startswith("ea_csrf=")
     assert "SameSite=Strict" in cookie
     assert "Path=/" in cookie
+
+
+def test_bearer_request_needs_no_csrf_token(app: Any) -> None:
+    client = cookie_session(app, "oscar")
+    with closing(client):
+        me = client.get("/api/v2/auth/me")
+        client.cookies.set("ea_csrf", "stale-value")
+        # Log in again for a bearer token; the header, not the cookie, authenticates the logout.
+        token = client.post(
+            "/api/v2/auth/token",
+            json={"username": me.json()["username"], "password": THERAPIST_PASSWORD},
+            headers={"Authorization": "Bearer x"},
+        ).json()["access_token"]
+        response = client.post("/api/v2/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 204

@@ -102,7 +102,7 @@ class CsrfMiddleware:
 
     Every unsafe request is refused when its Origin is neither this server nor a configured
     CORS origin, or when Sec-Fetch-Site says cross-site. Unsafe requests that carry cookies
-    must also echo the CSRF cookie in X-CSRF-Token or the form field csrf_token, and the
+    and no bearer token must also echo the CSRF cookie in X-CSRF-Token or the form field csrf_token, and the
     token must verify for the request's session. API requests with a text/plain body are
     refused, because a cross-site form can send that type without a preflight.
     """
@@ -179,7 +179,12 @@ class CsrfMiddleware:
         if path.startswith(API_PREFIX) and media == b"text/plain":
             return ("unsupported_media_type", "send JSON (application/json) or a form, not text/plain", 415)
         if not jar:
-            return receive  # no ambient credentials: a bearer-token client cannot be forged cross-site
+            return receive  # no ambient credentials: nothing a cross-site page could ride on
+        authorization = header(scope, b"authorization") or b""
+        if authorization[:7].lower() == b"bearer ":
+            # The bearer header authenticates (it wins over the cookie), and a cross-site page
+            # cannot set it without a CORS preflight that only configured origins pass.
+            return receive
 
         submitted = header_text(scope, b"x-csrf-token")
         if submitted is None and media in {b"application/x-www-form-urlencoded", b"multipart/form-data"}:

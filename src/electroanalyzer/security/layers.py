@@ -101,8 +101,17 @@ class DefenceLayers:
 
     def __init__(self, app: ASGIApp, runtime: SecurityRuntime) -> None:
         self.stack = wrap_layers(app, runtime, with_headers=False)
+        self.resolver = runtime.resolver
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in {"http", "websocket"} and self.resolver.peer_is_trusted(scope):
+            # Behind a configured proxy, everything after this point (the auth service's signals,
+            # audit rows, access log) sees the real client address and scheme.
+            client = scope.get("client") or ("", 0)
+            scheme = self.resolver.scheme(scope)
+            scope["client"] = (self.resolver.resolve(scope), client[1])
+            if scope["type"] == "http":
+                scope["scheme"] = scheme
         await self.stack(scope, receive, send)
 
 
