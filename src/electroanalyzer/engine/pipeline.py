@@ -62,7 +62,7 @@ class AnalysisOptions:
     redaction: RedactionMode = RedactionMode.TAG
     hash_key: bytes | None = None
     rubric: Rubric | None = None
-    # Keep the original text in the result so a report can show PHI; off unless the user asks.
+    # Keep the original text so a report can show PHI. Off unless the user requests it.
     include_phi: bool = False
     max_chars: int = MAX_ANALYSIS_CHARS
 

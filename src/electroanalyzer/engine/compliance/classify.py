@@ -143,8 +143,7 @@ def detect_discipline(text: str) -> Detection:
 
 def detect_document_type(text: str, discipline: str | None = None) -> Detection:
     scores = _score(text, TYPE_CUES)
-    # An evaluation mentions goals and a plan too; only a clear title cue should beat it, so the
-    # more specific types must outscore evaluation by their own title or content cues.
+    # Only speech-language pathologists write swallow studies, so other disciplines never get that type.
     if discipline and discipline != "SLP":
         scores["swallow_study"] = 0.0
     return _pick(scores, "evaluation")

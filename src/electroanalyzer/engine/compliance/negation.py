@@ -1,6 +1,6 @@
 """Negation and hedging around a match.
 
-"No goals were established" mentions goals but says the opposite, and "unable to assess"
+"No goals were established" mentions goals but states the opposite, and "unable to assess"
 mentions an assessment that did not happen. The check looks at the few words before the
 match and just after it inside the same clause, which is how NegEx-style detectors work.
 """
@@ -29,7 +29,7 @@ _HEDGE = compile_exact(
 
 
 class Polarity(StrEnum):
-    """How a matched phrase is asserted."""
+    """Assertion state of a matched phrase in its clause."""
 
     AFFIRMED = "affirmed"
     NEGATED = "negated"
