@@ -74,6 +74,9 @@ class _WorkerTimedOut(Exception):
 
 def _worker_environment() -> dict[str, str]:
     # A minimal environment: the parser needs no secrets, proxies or credentials from ours.
+    # NOTE: the worker still runs as the caller's user with its network access, so a parser
+    # exploit could read files the service can read. Run the service under a dedicated user or
+    # container when that matters.
     package_root = Path(__file__).resolve().parents[3]
     return {
         "PATH": os.defpath,

@@ -12,18 +12,19 @@ from lxml import etree
 from electroanalyzer.engine.errors import ExtractionFailed, UnsafeDocument
 
 _DECLARATION_MARKERS = ("<!DOCTYPE", "<!ENTITY")
+_BYTE_MARKERS = tuple(marker.encode("ascii") for marker in _DECLARATION_MARKERS)
 
 
 def _declares_dtd(data: bytes) -> bool:
     # Parts are UTF-8 in practice, but XML also allows UTF-16, where the markers are two bytes
     # per character, so decode those before searching.
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        sample = data.decode("utf-16", errors="replace")
+        text = data.decode("utf-16", errors="replace")
     elif data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        sample = data.decode("utf-16-le" if data[0] == 0x3C else "utf-16-be", errors="replace")
+        text = data.decode("utf-16-le" if data[0] == 0x3C else "utf-16-be", errors="replace")
     else:
-        sample = data.decode("latin-1")
-    return any(marker in sample for marker in _DECLARATION_MARKERS)
+        return any(marker in data for marker in _BYTE_MARKERS)
+    return any(marker in text for marker in _DECLARATION_MARKERS)
 
 
 def _new_parser() -> etree.XMLParser:
