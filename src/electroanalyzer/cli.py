@@ -13,6 +13,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "electroanalyzer.commands.analyze",
     "electroanalyzer.commands.phi",
     "electroanalyzer.commands.server",
+    "electroanalyzer.commands.security",
 )
 
 app = typer.Typer(
