@@ -19,6 +19,7 @@ from electroanalyzer.auth.routes import router as auth_router
 from electroanalyzer.core.access_log import AccessLogMiddleware
 from electroanalyzer.core.context import ServerContext, build_context
 from electroanalyzer.core.errors import install_error_handlers
+from electroanalyzer.core.migrate import check_current
 from electroanalyzer.core.request_id import RequestIdMiddleware
 from electroanalyzer.core.settings import Settings, get_settings
 from electroanalyzer.dashboard.routes import router as dashboard_router
@@ -64,6 +65,7 @@ async def _purge_periodically(ctx: ServerContext) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     ctx = build_context(settings)
+    check_current(settings, ctx.engine)
     settings_service.apply_stored_overrides(ctx)
 
     @asynccontextmanager

@@ -6,6 +6,7 @@ TLS). Tokens in the query string are never read. Every route under /api/v2 decla
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -105,3 +106,25 @@ def declared_access(dependant: Any) -> list[str]:
             found.append(str(permission))
         found.extend(declared_access(sub))
     return found
+
+
+@dataclass(frozen=True)
+class RouteAccess:
+    path: str
+    methods: frozenset[str]
+    declared: list[str]
+
+
+def route_access_table(app: Any, prefix: str = "/api/v2") -> list[RouteAccess]:
+    """List every API route under `prefix` with the access it declares (through included routers too)."""
+    from fastapi.routing import iter_route_contexts
+
+    table: list[RouteAccess] = []
+    for route in iter_route_contexts(app.routes):
+        dependant = getattr(route, "dependant", None)
+        path = route.path or ""
+        if dependant is None or not path.startswith(prefix):
+            continue
+        methods = frozenset(getattr(route, "methods", None) or ())
+        table.append(RouteAccess(path, methods, declared_access(dependant)))
+    return table

@@ -116,8 +116,10 @@ def refresh_token(body: RefreshRequest, request: Request, response: Response, ct
     return _token_response(pair)
 
 
-@router.post("/logout", status_code=204, dependencies=[Depends(public)])
-def logout(request: Request, user: Annotated[CurrentUser, Depends(current_user)], ctx: Context) -> Response:
+@router.post("/logout", status_code=204)
+def logout(
+    request: Request, user: Annotated[CurrentUser, Depends(require(Permission.SELF_READ))], ctx: Context
+) -> Response:
     service.logout(ctx, user, client=client_address(request))
     response = Response(status_code=204)
     response.delete_cookie(ACCESS_COOKIE, path="/")
