@@ -15,6 +15,7 @@ from electroanalyzer.engine.documents import DocumentLimits, extract_text, safe_
 from electroanalyzer.engine.errors import (
     ArchiveBomb,
     EncryptedDocument,
+    ExtractionFailed,
     MacroEnabledDocument,
     UnsafeDocument,
 )
@@ -288,3 +289,19 @@ def test_network_entity_never_fetched(listener: tuple[str, list[str]]) -> None:
         etree.fromstring(xml, safe_xml._new_parser())
 
     assert requests_seen == []
+
+
+def test_understated_part_size_fails_typed() -> None:
+    data = bytearray(DocxParts(document=document_xml(paragraph("x" * 5_000))).build())
+    name = b"word/document.xml"
+    # Halve the declared uncompressed size in the local header and the central directory entry.
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        position = data.find(signature)
+        while position >= 0:
+            if data[position + name_offset : position + name_offset + len(name)] == name:
+                (size,) = struct.unpack_from("<I", data, position + size_offset)
+                struct.pack_into("<I", data, position + size_offset, size // 2)
+            position = data.find(signature, position + 4)
+
+    with pytest.raises((ArchiveBomb, ExtractionFailed)):
+        extract(bytes(data))
