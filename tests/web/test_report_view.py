@@ -49,8 +49,16 @@ def test_overlapping_evidence_links_both_findings() -> None:
 
     overlap = next(segment for segment in view.segments if segment.text == NOTE[10:14])
     assert overlap.finding_anchors == ["finding-0", "finding-1"]
-    anchors = [segment.first_anchor for segment in view.segments if segment.first_anchor]
+    anchors = [anchor for segment in view.segments for anchor in segment.starting_anchors]
     assert anchors == ["evidence-0-0", "evidence-1-0"]
+
+
+def test_identical_evidence_spans_get_both_anchors() -> None:
+    raw = [finding("A", "missing", "high", [(8, 14)]), finding("B", "missing", "low", [(8, 14)])]
+    view = build_report_view({"redacted_text": NOTE, "findings": raw})
+
+    marked = next(segment for segment in view.segments if segment.anchors)
+    assert marked.starting_anchors == ["evidence-0-0", "evidence-1-0"]
 
 
 def test_evidence_outside_note_is_clamped() -> None:

@@ -214,9 +214,19 @@ def analysis_report(
     meta = {"id": read.id, "created_at": read.created_at, "file_name": "", "state": str(read.status)}
     if str(read.status) != "succeeded":
         return meta, None
-    file_name, result = service.result(ctx, _current(request), analysis_id, reason=reason)
+    file_name, stored = service.result(ctx, _current(request), analysis_id, reason=reason)
     meta["file_name"] = file_name
-    return meta, result
+    return meta, report_of(stored)
+
+
+def report_of(stored: dict[str, Any]) -> dict[str, Any]:
+    """Flatten the stored result (the JSON report entry plus the redacted text) for the report page."""
+    report = dict(stored.get("report", stored))
+    report["redacted_text"] = stored.get("redacted_text", report.get("redacted_text", ""))
+    rubric = report.get("rubric") or {}
+    report["rubric_id"] = rubric.get("id", "")
+    report["rubric_version"] = rubric.get("version", "")
+    return report
 
 
 def analysis_meta(request: Request, user: Any, analysis_id: str) -> dict[str, Any]:

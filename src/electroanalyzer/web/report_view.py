@@ -39,7 +39,7 @@ class NoteSegment:
     text: str
     anchors: list[str]
     finding_anchors: list[str]
-    first_anchor: str | None
+    starting_anchors: list[str]
 
 
 @dataclass
@@ -100,14 +100,14 @@ def segment_note(text: str, raw_findings: list[dict[str, Any]]) -> list[NoteSegm
     for left, right in pairwise(boundaries):
         covering = [span for span in spans if span[0] <= left and right <= span[1]]
         anchors = [span[2] for span in covering]
-        first = next((anchor for anchor in anchors if anchor not in started), None)
+        starting = [anchor for anchor in anchors if anchor not in started]
         started.update(anchors)
         segments.append(
             NoteSegment(
                 text=text[left:right],
                 anchors=anchors,
                 finding_anchors=sorted({span[3] for span in covering}),
-                first_anchor=first,
+                starting_anchors=starting,
             )
         )
     return segments
