@@ -96,6 +96,20 @@ class LiveServer:
             date_header=False,
             **(ssl or {}),
         )
+        if ssl:
+            from electroanalyzer.security.tls import Tls13Config
+
+            config = Tls13Config(
+                app,
+                host="127.0.0.1",
+                port=self.port,
+                log_level="warning",
+                proxy_headers=False,
+                lifespan="on",
+                server_header=False,
+                date_header=False,
+                **ssl,
+            )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -281,3 +295,43 @@ def custom_config(folder: Path, sections: dict[str, dict[str, Any]]) -> Path:
 def therapist_note_path(therapy_notes_dir: Path) -> Path:
     """One real PT note from the shared public corpus."""
     return sorted(therapy_notes_dir.glob("PT_*.txt"))[0]
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """Write a self-signed certificate for 127.0.0.1 and localhost; return (cert, key) paths."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path

@@ -48,9 +48,19 @@ class Validator:
         self.verify_tls = verify_tls
 
     def client(self) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.base_url, timeout=15, verify=self.verify_tls, follow_redirects=False
+        verify: bool | ssl.SSLContext = (
+            self.verify_tls if isinstance(self.verify_tls, bool) else self._context()
         )
+        return httpx.Client(base_url=self.base_url, timeout=15, verify=verify, follow_redirects=False)
+
+    def _context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        if self.verify_tls is False:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        elif isinstance(self.verify_tls, str):
+            context.load_verify_locations(self.verify_tls)
+        return context
 
     def admin(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.admin_token}"}
@@ -250,13 +260,7 @@ class Validator:
         with socket.create_connection((host, port), timeout=15) as raw:
             sock: socket.socket = raw
             if parts.scheme == "https":
-                context = ssl.create_default_context()
-                if self.verify_tls is False:
-                    context.check_hostname = False
-                    context.verify_mode = ssl.CERT_NONE
-                elif isinstance(self.verify_tls, str):
-                    context.load_verify_locations(self.verify_tls)
-                sock = context.wrap_socket(raw, server_hostname=host)
+                sock = self._context().wrap_socket(raw, server_hostname=host)
             sock.sendall(data)
             reply = sock.recv(4096)
         status_line = reply.split(b"\r\n", 1)[0].split()
