@@ -7,6 +7,7 @@ from electroanalyzer.auth import models as auth_models
 from electroanalyzer.core import key_rotation_models
 from electroanalyzer.documents import models as document_models
 from electroanalyzer.rubrics_api import models as rubric_models
+from electroanalyzer.security import models as security_models
 from electroanalyzer.users import models as user_models
 
 MODEL_MODULES = (
@@ -18,4 +19,5 @@ MODEL_MODULES = (
     audit_models,
     admin_models,
     key_rotation_models,
+    security_models,
 )
