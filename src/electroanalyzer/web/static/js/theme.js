@@ -27,10 +27,9 @@
         root.setAttribute("data-theme", theme);
         var button = document.getElementById("theme-toggle");
         if (button) {
-            var next = theme === "dark" ? "light" : "dark";
+            // A toggle button keeps one label; aria-pressed says whether the dark theme is on.
             button.setAttribute("aria-pressed", theme === "dark" ? "true" : "false");
-            button.textContent = next === "dark" ? "Dark theme" : "Light theme";
-            button.setAttribute("title", "Switch to the " + next + " theme");
+            button.setAttribute("title", theme === "dark" ? "Switch to the light theme" : "Switch to the dark theme");
         }
     }
 
