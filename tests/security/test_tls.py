@@ -60,3 +60,16 @@ def test_server_context_is_tls13_only(tmp_path: Path) -> None:
     cert, key = self_signed_certificate(tmp_path)
     context = server_context(str(cert), str(key))
     assert context.minimum_version == ssl.TLSVersion.TLSv1_3
+
+
+def test_serve_command_config_is_tls13_only(tmp_path: Path, make_settings: Any) -> None:
+    from electroanalyzer.commands.server import build_uvicorn_config
+    from electroanalyzer.core.migrate import upgrade
+
+    cert, key = self_signed_certificate(tmp_path)
+    settings = make_settings()
+    upgrade(settings)
+    config = build_uvicorn_config(settings, "127.0.0.1", 0, cert, key)
+    config.load()
+    assert config.ssl is not None
+    assert config.ssl.minimum_version == ssl.TLSVersion.TLSv1_3
