@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from electroanalyzer.auth.permissions import Permission
-from electroanalyzer.core.errors import DomainError, NotFound
+from electroanalyzer.core.errors import DomainError, NotFound, ReasonRequired
 from electroanalyzer.web import backend, data
 from electroanalyzer.web.charts import ChartData, Series, line_chart
 from electroanalyzer.web.context import WebUser, page_permission
@@ -181,17 +181,39 @@ def report(
     analysis_id: str,
     user: Annotated[WebUser, Depends(page_permission(Permission.SELF_READ))],
 ) -> Response:
+    return _report_page(request, user, analysis_id, None)
+
+
+@router.post("/reports/{analysis_id}", response_class=HTMLResponse)
+def report_with_reason(
+    request: Request,
+    analysis_id: str,
+    user: Annotated[WebUser, Depends(page_permission(Permission.ANY_DOCUMENT_READ))],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Open another user's report as an administrator, with the reason the audit log records."""
+    return _report_page(request, user, analysis_id, reason.strip())
+
+
+def _report_page(request: Request, user: WebUser, analysis_id: str, reason: str | None) -> Response:
     try:
-        analysis, result = data.analysis_report(request, user, analysis_id)
+        analysis, result = data.analysis_report(request, user, analysis_id, reason=reason)
     except NotFound:
         raise PageNotFound() from None
+    except ReasonRequired:
+        errors = {}
+        if reason is not None:
+            errors["reason"] = "Write a reason of 10 to 500 characters, then open the report again."
+        context = {"analysis_id": analysis_id, "errors": errors, "reason": reason or ""}
+        return render_page(request, "emergency_access.html", context, status_code=422 if errors else 200)
     if result is None:
         return RedirectResponse(f"/analyses/{analysis_id}/progress", status_code=303)
     context = {
         "analysis": analysis,
         "result": result,
         "view": build_report_view(result),
-        "can_delete": user.can(Permission.DOCUMENT_DELETE),
+        "can_delete": user.can(Permission.DOCUMENT_DELETE) and reason is None,
+        "emergency": reason is not None,
     }
     return render_page(request, "report.html", context)
 
@@ -207,7 +229,7 @@ def export(
         raise PageNotFound()
     try:
         body, media_type = data.export_report(request, user, analysis_id, export_format)
-    except NotFound:
+    except (NotFound, ReasonRequired):
         raise PageNotFound() from None
     headers = {
         "Cache-Control": "no-store",
@@ -223,8 +245,8 @@ def delete_confirm(
     user: Annotated[WebUser, Depends(page_permission(Permission.DOCUMENT_DELETE))],
 ) -> Response:
     try:
-        analysis, _ = data.analysis_report(request, user, analysis_id)
-    except NotFound:
+        analysis = data.analysis_meta(request, user, analysis_id)
+    except (NotFound, ReasonRequired):
         raise PageNotFound() from None
     return render_page(request, "report_delete.html", {"analysis": analysis})
 
