@@ -1,8 +1,11 @@
 """Helpers shared by the server tests: the API client wrapper, a live uvicorn server and polling."""
 
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -111,3 +114,35 @@ def wait_for_analysis(api: Api, analysis_id: str, token: str, timeout: float = 1
             return body
         time.sleep(0.1)
     raise AssertionError(f"analysis {analysis_id} did not finish")
+
+
+def cli_environment(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment for running the `electroanalyzer` command against the same instance as `settings`."""
+    import os
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("EA_", "DATABASE_"))}
+    for variable in ("SECRET_KEY", "FILE_ENCRYPTION_KEY", "DATABASE_ENCRYPTION_KEY"):
+        env.pop(variable, None)
+        env[variable] = settings.secret(variable)
+    env["EA_DATA_DIR"] = str(settings.data_dir)
+    env["EA_CONFIG_DIR"] = str(settings.config_dir)
+    if settings.database_url:
+        env["DATABASE_URL"] = settings.database_url
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    arguments: list[str], env: dict[str, str], cwd: Path, *, stdin: str | None = None
+) -> "subprocess.CompletedProcess[str]":
+    executable = Path(sys.executable).parent / "electroanalyzer"
+    return subprocess.run(
+        [str(executable), *arguments],
+        env=env,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )

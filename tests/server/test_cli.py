@@ -1,0 +1,147 @@
+"""The server commands as a user runs them: keys generate, db upgrade, users create, serve --prepare on
+a fresh folder (real HTTP on a free loopback port), retention purge, and production key checks."""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.support import free_port, run_cli
+
+
+def clean_environment(folder: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("EA_", "DATABASE_"))
+        and key not in ("SECRET_KEY", "FILE_ENCRYPTION_KEY", "DATABASE_ENCRYPTION_KEY")
+    }
+    config = folder / "config"
+    config.mkdir(exist_ok=True)
+    (config / "security_policies.yaml").write_text(
+        "password:\n  bcrypt_rounds: 4\nmfa:\n  required_for_roles: []\n"
+    )
+    env.update(
+        EA_CONFIG_DIR=str(config), EA_DATA_DIR=str(folder / "var"), ENABLE_RATE_LIMITING="false", **extra
+    )
+    return env
+
+
+def test_keys_generate_writes_owner_only_env_and_keeps_existing_keys(tmp_path: Path) -> None:
+    env = clean_environment(tmp_path)
+    first = run_cli(["keys", "generate"], env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    env_file = tmp_path / ".env"
+    assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+    content = env_file.read_text()
+    assert all(
+        name in content for name in ("SECRET_KEY=", "FILE_ENCRYPTION_KEY=", "DATABASE_ENCRYPTION_KEY=")
+    )
+    again = run_cli(["keys", "generate"], env, tmp_path)
+    assert again.returncode == 0 and env_file.read_text() == content
+
+
+def test_users_create_with_generated_and_typed_passwords(tmp_path: Path) -> None:
+    env = clean_environment(tmp_path)
+    run_cli(["keys", "generate"], env, tmp_path)
+    assert run_cli(["db", "upgrade"], env, tmp_path).returncode == 0
+    generated = run_cli(["users", "create", "firstadmin", "--role", "admin", "--generate"], env, tmp_path)
+    assert generated.returncode == 0, generated.stderr
+    password = generated.stdout.split("shown once, store it safely): ")[1].split()[0]
+    assert len(password) >= 20
+    typed = run_cli(
+        ["users", "create", "therapist1"], env, tmp_path, stdin="Copper#Willow58Drift\nCopper#Willow58Drift\n"
+    )
+    assert typed.returncode == 0, typed.stderr + typed.stdout
+    weak = run_cli(["users", "create", "weakone"], env, tmp_path, stdin="password123\npassword123\n")
+    assert weak.returncode == 2 and "password" in weak.stderr
+    duplicate = run_cli(["users", "create", "firstadmin", "--generate"], env, tmp_path)
+    assert duplicate.returncode == 2
+
+
+def test_serve_prepare_on_a_fresh_folder_serves_the_api(tmp_path: Path) -> None:
+    env = clean_environment(tmp_path)
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(os.sys.executable).parent / "electroanalyzer"), "serve", "--prepare", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/health/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("server did not start")
+        created = run_cli(["users", "create", "live", "--generate"], env, tmp_path)
+        password = created.stdout.split("safely): ")[1].split()[0]
+        token = httpx.post(
+            f"http://127.0.0.1:{port}/api/v2/auth/token",
+            json={"username": "live", "password": password},
+            timeout=10,
+        ).json()["access_token"]
+        me = httpx.get(
+            f"http://127.0.0.1:{port}/api/v2/auth/me", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert me.status_code == 200 and me.json()["username"] == "live"
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v2/docs").status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    assert "API docs: http://127.0.0.1:" in stdout
+    assert "users create" in stdout
+    assert oct((tmp_path / ".env").stat().st_mode & 0o777) == "0o600"
+    for line in stderr.splitlines():
+        if line.startswith("{"):
+            assert password not in line and token not in line
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("SECRET_KEY", "", "SECRET_KEY is missing"),
+        ("SECRET_KEY", "short-key-1234", "SECRET_KEY is shorter than 32"),
+        ("SECRET_KEY", "your-super-secret-jwt-key-minimum-32-chars", "SECRET_KEY looks like a placeholder"),
+        ("SECRET_KEY", "changeme-changeme-changeme-changeme-42", "placeholder"),
+        ("FILE_ENCRYPTION_KEY", "your-base64-encoded-fernet-key", "FILE_ENCRYPTION_KEY"),
+        ("DATABASE_ENCRYPTION_KEY", "@@@", "DATABASE_ENCRYPTION_KEY decodes to 0 bytes"),
+        ("DATABASE_ENCRYPTION_KEY", "abc", "DATABASE_ENCRYPTION_KEY is not URL-safe base64"),
+    ],
+)
+def test_production_refuses_bad_keys_naming_the_variable(
+    tmp_path: Path, variable: str, value: str, expected: str
+) -> None:
+    env = clean_environment(tmp_path, EA_ENVIRONMENT="production")
+    run_cli(["keys", "generate"], env, tmp_path)
+    env[variable] = value
+    result = run_cli(["db", "upgrade"], env, tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr and "keys generate" in result.stderr
+
+
+def test_production_refuses_reused_keys(tmp_path: Path) -> None:
+    env = clean_environment(tmp_path, EA_ENVIRONMENT="production")
+    run_cli(["keys", "generate"], env, tmp_path)
+    values = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
+    env["DATABASE_ENCRYPTION_KEY"] = values["FILE_ENCRYPTION_KEY"]
+    result = run_cli(["db", "upgrade"], env, tmp_path)
+    assert result.returncode == 2 and "reuse a key" in result.stderr
+
+
+def test_retention_purge_command(tmp_path: Path) -> None:
+    env = clean_environment(tmp_path)
+    run_cli(["keys", "generate"], env, tmp_path)
+    run_cli(["db", "upgrade"], env, tmp_path)
+    result = run_cli(["retention", "purge"], env, tmp_path)
+    assert result.returncode == 0 and "Purged 0 original(s)." in result.stdout
