@@ -1,6 +1,6 @@
 """Therapist home, the analyze page with live progress, the report, its exports and deletion."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -201,14 +201,14 @@ def _report_page(request: Request, user: WebUser, analysis_id: str, reason: str 
     except NotFound:
         raise PageNotFound() from None
     except ReasonRequired:
-        errors = {}
+        errors: dict[str, str] = {}
         if reason is not None:
             errors["reason"] = "Write a reason of 10 to 500 characters, then open the report again."
         context = {"analysis_id": analysis_id, "errors": errors, "reason": reason or ""}
         return render_page(request, "emergency_access.html", context, status_code=422 if errors else 200)
     if result is None:
         return RedirectResponse(f"/analyses/{analysis_id}/progress", status_code=303)
-    context = {
+    context: dict[str, Any] = {
         "analysis": analysis,
         "result": result,
         "view": build_report_view(result),
