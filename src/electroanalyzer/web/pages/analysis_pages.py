@@ -204,8 +204,8 @@ def _report_page(request: Request, user: WebUser, analysis_id: str, reason: str 
         errors: dict[str, str] = {}
         if reason is not None:
             errors["reason"] = "Write a reason of 10 to 500 characters, then open the report again."
-        context = {"analysis_id": analysis_id, "errors": errors, "reason": reason or ""}
-        return render_page(request, "emergency_access.html", context, status_code=422 if errors else 200)
+        form = {"analysis_id": analysis_id, "errors": errors, "reason": reason or ""}
+        return render_page(request, "emergency_access.html", form, status_code=422 if errors else 200)
     if result is None:
         return RedirectResponse(f"/analyses/{analysis_id}/progress", status_code=303)
     context: dict[str, Any] = {
