@@ -103,3 +103,25 @@ def test_help_documents_exit_codes(tmp_path: Path) -> None:
     completed = _run("--help", cwd=tmp_path)
 
     assert "Exit codes" in completed.stdout
+
+
+def test_file_count_limit(tmp_path: Path) -> None:
+    from electroanalyzer.commands.analyze import collect_files
+
+    for index in range(3):
+        (tmp_path / f"note{index}.txt").write_text("note", encoding="utf-8")
+
+    with pytest.raises(Exception, match="analyze at most 2"):
+        collect_files([tmp_path], max_files=2)
+
+
+def test_folder_skips_other_files(tmp_path: Path) -> None:
+    from electroanalyzer.commands.analyze import collect_files
+
+    (tmp_path / "note.txt").write_text("note", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+
+    files, missing = collect_files([tmp_path, tmp_path / "absent.txt"])
+
+    assert [f.name for f in files] == ["note.txt"]
+    assert [m.name for m in missing] == ["absent.txt"]

@@ -169,11 +169,11 @@ def _print_summary(console: Console, entries: list[Any], rows: list[tuple[str, s
     table.add_column("Score", justify="right")
     table.add_column("Missing", justify="right")
     for entry, (name, score) in zip(entries, rows, strict=True):
+        # The file name alone keeps the table readable; the messages above give full paths.
+        label = escape(Path(name).name)
         if isinstance(entry, dict):
-            table.add_row(escape(name), "-", "-", f"[red]{escape(score)}[/red]", "-")
+            table.add_row(label, "-", "-", f"[red]{escape(score)}[/red]", "-")
             continue
         result = entry[1]
-        table.add_row(
-            escape(name), result.discipline, result.document_type, score, str(result.counts()["missing"])
-        )
+        table.add_row(label, result.discipline, result.document_type, score, str(result.counts()["missing"]))
     console.print(table)

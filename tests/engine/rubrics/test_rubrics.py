@@ -132,3 +132,18 @@ def test_turtle_bad_rule_named() -> None:
 def test_turtle_syntax_error() -> None:
     with pytest.raises(RubricError, match="could not be parsed"):
         import_turtle("@prefix ea: <x> . this is not turtle")
+
+
+def test_rubric_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text("# " + "x" * 1_000_001, encoding="utf-8")
+
+    with pytest.raises(RubricError, match="larger than"):
+        load_rubric_file(path)
+
+
+def test_pattern_length_limit() -> None:
+    change = {"check": {"kind": "phrases", "params": {"groups": [{"name": "x", "patterns": ["a" * 2001]}]}}}
+
+    with pytest.raises(RubricError, match="longer than 2000"):
+        parse_rubric_yaml(yaml.safe_dump(_minimal(**change)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
 from typing import Any
 
 import re2
@@ -35,12 +34,6 @@ def compile_pattern(pattern: str) -> Any:
 def compile_exact(pattern: str) -> Any:
     """Compile a case-sensitive RE2 pattern (credentials and codes are case-sensitive)."""
     return re2.compile(pattern)
-
-
-def finditer(pattern: Any, text: str, start: int = 0, end: int | None = None) -> Iterator[Any]:
-    """Yield matches of a compiled pattern inside text[start:end], with offsets into text."""
-    stop = len(text) if end is None else end
-    yield from pattern.finditer(text, start, stop)
 
 
 MONTHS = {
