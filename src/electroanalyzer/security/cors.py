@@ -35,10 +35,9 @@ class CorsMiddleware:
         if scope["method"] == "OPTIONS" and origin is not None and requested_method is not None:
             await self._preflight(scope, send, origin, requested_method)
             return
-        if not self.origin_allowed(origin):
+        if origin is None or not self.origin_allowed(origin):
             await self.app(scope, receive, send)
             return
-        assert origin is not None
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -12,7 +12,8 @@ from .config import IncidentPolicy
 from .models import SecurityEvent
 
 LOGIN_FAILED = "auth:login:failed"
-TOKEN_INVALID = "auth:token:invalid"  # noqa: S105 (an event kind, not a password)
+# An event kind, not a password.
+TOKEN_INVALID = "auth:token:invalid"  # noqa: S105  # nosec B105
 PHI_KINDS = ("phi:view", "phi:export", "phi:download")
 
 

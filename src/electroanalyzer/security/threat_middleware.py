@@ -42,9 +42,8 @@ class ThreatDetectionMiddleware:
 
         client = self.resolver.resolve(scope)
         blocking = [item for item in detections if item.action == "block"]
-        if self.on_detect is not None:
-            reported = worst(blocking) or worst(detections)
-            assert reported is not None
+        reported = worst(blocking) or worst(detections)
+        if self.on_detect is not None and reported is not None:
             self.on_detect(reported, client, str(scope.get("path", ""))[:200])
         if blocking and scope["type"] == "http":
             await send_problem(
