@@ -115,3 +115,36 @@ def test_text_limit_enforced() -> None:
         analyze_text("x" * 101, AnalysisOptions(max_chars=100))
 
     assert caught.value.code == "text_too_long"  # type: ignore[attr-defined]
+
+
+DAILY_NOTE = """PT DAILY TREATMENT NOTE
+Patient: John Smith   DOB: 04/12/1950   MRN: 00123456
+Date of service: 03/04/2024   Visit 7
+
+S: Pt reports knee pain 4/10, improved since last visit.
+O: Therapeutic exercise (97110) x2 - 25 min: progressed step-ups, verbal cues for knee alignment.
+Manual therapy (97140) x1 - 10 min: joint mobilization grade III.
+97012 mechanical traction x2
+Total timed minutes: 35
+Total treatment time: 50 min
+A: Patient tolerated treatment well.
+P: Continue per plan.
+
+Electronically signed by Jane Roe, PT, DPT on 03/04/2024
+"""
+
+
+def test_daily_note_billing_after_redaction() -> None:
+    result = analyze_text(DAILY_NOTE, AnalysisOptions())
+    status = {f.rule_id: f.status for f in result.findings}
+    advisory = {f.rule_id for f in result.findings if f.advisory}
+
+    assert result.document_type == "daily_note"
+    assert "John Smith" not in result.redacted_text
+    assert status["UNIT-8MIN-TOTAL"] == "missing"
+    assert status["UNIT-UNTIMED-1"] == "missing"
+    assert status["TN-TIMED-MIN"] == "met"
+    assert status["TN-TOTAL-MIN"] == "met"
+    assert status["GEN-SIG-CRED"] == "met"
+    assert status["SKL-PHRASE-TOLERATED"] == "missing"
+    assert "SKL-PHRASE-TOLERATED" in advisory
