@@ -1,5 +1,7 @@
 """Sign-in with and without the TOTP step, sign-out, and the generic failure message, over HTTP."""
 
+import re
+
 import pyotp
 
 from .conftest import PASSWORDS, WebSite, csrf_of
@@ -113,3 +115,33 @@ def test_next_parameter_rejects_other_sites(site: WebSite) -> None:
     )
 
     assert response.headers["location"] == "/"
+
+
+def test_admin_without_mfa_must_enrol_first(site: WebSite) -> None:
+    site.create_user("newadmin", "admin")
+    client = site.client()
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": "newadmin", "password": PASSWORDS["admin"], "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+
+    assert response.headers["location"] == "/account/mfa"
+    assert client.get("/admin/users", follow_redirects=False).headers["location"] == "/account/mfa"
+    enrol = client.get("/account/mfa")
+    assert "Your role must use two-step verification" in enrol.text
+
+    secret = re.search(r'id="mfa-secret">([A-Z2-7]+)<', enrol.text)
+    assert secret is not None
+    done = client.post(
+        "/account/mfa",
+        data={
+            "code": pyotp.TOTP(secret.group(1)).now(),
+            "secret": secret.group(1),
+            "csrf_token": csrf_of(enrol.text),
+        },
+    )
+    assert done.status_code == 200
+    assert len(re.findall(r"<li>[0-9a-f]{5}-[0-9a-f]{5}</li>", done.text)) == 10
+    assert client.get("/admin/users").status_code == 200

@@ -14,8 +14,10 @@ from starlette.responses import Response
 
 from electroanalyzer.web.errors import (
     LoginRequired,
+    MfaEnrolmentNeeded,
     PageNotFound,
     login_required_handler,
+    mfa_enrolment_handler,
     page_not_found_handler,
 )
 from electroanalyzer.web.templating import STATIC_DIR
@@ -39,6 +41,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
     app.add_middleware(PageContextMiddleware)
     app.add_exception_handler(PageNotFound, page_not_found_handler)
     app.add_exception_handler(LoginRequired, login_required_handler)
+    app.add_exception_handler(MfaEnrolmentNeeded, mfa_enrolment_handler)
     _wrap_http_error_handler(app)
     _wrap_domain_error_handler(app)
 

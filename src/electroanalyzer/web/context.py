@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permission, has_permission
 from electroanalyzer.web import backend
-from electroanalyzer.web.errors import LoginRequired, PageNotFound
+from electroanalyzer.web.errors import LoginRequired, MfaEnrolmentNeeded, PageNotFound
 
 logger = logging.getLogger(__name__)
 STATIC_PREFIX = "/static/"
@@ -148,6 +148,8 @@ def page_permission(permission: Permission) -> Callable[[Request], WebUser]:
 
     def dependency(request: Request) -> WebUser:
         user = page_user(request)
+        if user.mfa_pending and not user.can(permission):
+            raise MfaEnrolmentNeeded()
         if not user.can(permission):
             backend.record_denial(request, user, permission)
             raise PageNotFound()

@@ -21,6 +21,10 @@ class LoginRequired(Exception):
     """The page needs a signed-in user; the browser is sent to the sign-in page."""
 
 
+class MfaEnrolmentNeeded(Exception):
+    """The user's role requires MFA and it is not set up yet; the browser is sent to the enrolment page."""
+
+
 @dataclass(frozen=True)
 class ErrorText:
     heading: str
@@ -91,6 +95,10 @@ def _request_id() -> str | None:
 
 async def page_not_found_handler(request: Request, _error: Exception) -> HTMLResponse:
     return render_error(request, 404)
+
+
+async def mfa_enrolment_handler(_request: Request, _error: Exception) -> RedirectResponse:
+    return RedirectResponse("/account/mfa", status_code=303)
 
 
 async def login_required_handler(request: Request, _error: Exception) -> RedirectResponse:
