@@ -295,7 +295,9 @@ def format_report(
         "puts the text in reading order. A 50 MB PDF of scanned pages passes quickly, but a "
         "text-dense PDF of more than roughly 3 million characters (about 1,000 dense pages) hits "
         "the wall-clock limit and is rejected with extraction_timed_out. pypdf is several times "
-        "faster (see the alternatives column) but keeps content-stream order.",
+        "faster (see the alternatives column) but follows the order of the drawing commands rather "
+        "than the layout. On the shared two-column PDF both keep the columns apart, and pypdf joins "
+        'some words ("prote´ge´smimic").',
     ]
 
     overhead_met = overhead["overhead_ms"] <= MAX_OVERHEAD_MS
