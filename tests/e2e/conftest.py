@@ -55,8 +55,8 @@ def fresh_keys() -> dict[str, str]:
 def test_config_dir(target: Path) -> Path:
     """Copy the shipped config with test-friendly values.
 
-    bcrypt cost 4 keeps sign-in fast; the account lockout is raised above the brute-force detection
-    threshold so a simulated attack opens an incident; clients are not blocked, because every test
+    bcrypt cost 4 keeps sign-in fast. The account lockout is raised above the brute-force detection
+    threshold, so a simulated attack opens an incident. Clients are not blocked, because every test
     browses from 127.0.0.1 and a block would stop the rest of the suite.
     """
     shutil.copytree(REPO_ROOT / "config", target)
@@ -214,7 +214,7 @@ def visit(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[],
 
 
 def sign_in(visit: Visit, site: LiveSite, username: str, role: str) -> None:
-    """Sign in through the form, answering the TOTP step when the account has MFA."""
+    """Sign in through the form, with the TOTP step when the account has MFA."""
     page = visit.page
     page.goto(site.url + "/login")
     page.get_by_label("Username").fill(username)

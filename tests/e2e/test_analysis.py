@@ -1,5 +1,5 @@
-"""A therapist analyzes an MTSamples note in Chromium, reads and exports the report; other users
-cannot reach it, and a viewer cannot reach the upload or admin pages."""
+"""A therapist analyzes an MTSamples note in Chromium, then reads and exports the report.
+Other users cannot reach it, and a viewer cannot reach the upload or admin pages."""
 
 from pathlib import Path
 from typing import Any

@@ -47,7 +47,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
 
 
 def _wrap_http_error_handler(app: FastAPI) -> None:
-    """Answer HTTP errors on page paths with the HTML error page; API paths keep the JSON problem answer."""
+    """Render HTTP errors on page paths as the HTML error page; API paths keep the JSON problem response."""
     from fastapi.exception_handlers import http_exception_handler
 
     from electroanalyzer.web.errors import render_error
@@ -67,7 +67,7 @@ def _wrap_http_error_handler(app: FastAPI) -> None:
 def _wrap_domain_error_handler(app: FastAPI) -> None:
     """Render service errors that reach a page path as HTML; 401 sends the browser to sign in.
 
-    Forbidden and missing records both answer with the same 404 page.
+    Forbidden and missing records both get the same 404 page.
     """
     from electroanalyzer.core.errors import DomainError
     from electroanalyzer.web.errors import render_error

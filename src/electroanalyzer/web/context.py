@@ -2,8 +2,8 @@
 
 `PageContextMiddleware` resolves the `ea_access` cookie once per request into a `WebUser` (or
 None) and stores the template context on `request.state.web_context`. Page handlers then ask
-for `page_user` (redirects to sign-in when nobody is signed in) or `page_permission(...)`
-(answers with the 404 page when the role lacks the permission, so a forbidden page looks
+for `page_user` (redirects to sign-in when no user is signed in) or `page_permission(...)`
+(returns the 404 page when the role lacks the permission, so a forbidden page looks
 exactly like a missing one).
 """
 
@@ -81,7 +81,7 @@ SECTION_PREFIXES = {
 
 
 def _is_current(href: str, path: str) -> bool:
-    """Whether the navigation entry `href` is the section the page at `path` belongs to."""
+    """Return True when the page at `path` belongs to the section of navigation entry `href`."""
     if path == href:
         return True
     prefixes = SECTION_PREFIXES.get(href, (href + "/",) if href != "/" else ())

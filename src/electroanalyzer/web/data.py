@@ -12,7 +12,7 @@ from electroanalyzer.web.backend import context_of
 
 # History filters file names (stored encrypted) in this process, so it reads at most this many
 # of the newest analyses the user may see.
-# NOTE: a user with more analyses than this sees only the newest ones in History.
+# NOTE: for a user with more analyses than this, History lists only the newest ones.
 HISTORY_SCAN_LIMIT = 2000
 DISPLAY_SIZE_UNITS = ((1024 * 1024, "MB"), (1024, "KB"))
 HOME_RECENT_LIMIT = 5

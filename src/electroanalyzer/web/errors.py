@@ -1,6 +1,6 @@
 """HTML error pages.
 
-A page the user may not open answers exactly like a page that does not exist (same status,
+A page the user may not open gets exactly the response of a page that does not exist (same status,
 same text), so the pages never reveal whether a record or an admin area exists. Each page
 says what happened and what to do next.
 """

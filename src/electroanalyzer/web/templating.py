@@ -1,4 +1,4 @@
-"""The Jinja2 environment and the one function every page handler uses to answer with HTML.
+"""The Jinja2 environment and the one function every page handler uses to respond with HTML.
 
 Autoescaping is on for every template. Every page is sent with `Cache-Control: no-store`,
 because almost every page shows PHI or account data and a shared browser cache must never

@@ -1,5 +1,6 @@
 """Admin pages: users (create, change role, disable, unlock, reset MFA), sessions, settings, audit log."""
 
+import logging
 import secrets
 import string
 from typing import Annotated
@@ -16,6 +17,7 @@ from electroanalyzer.web.errors import PageNotFound
 from electroanalyzer.web.notices import notice_flashes
 from electroanalyzer.web.templating import render_page
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 ROLE_OPTIONS = [(role.value, role.value.capitalize()) for role in Role]
 USERNAME_CHARACTERS = set(string.ascii_letters + string.digits + "._-")
@@ -105,6 +107,8 @@ def _user_action(
     except NotFound:
         raise PageNotFound() from None
     except DomainError as error:
+        extra = {"actor_id": user.id, "user_id": user_id, "code": error.code}
+        logger.info("web_user_action_rejected", extra=extra)
         return _users_page(
             request,
             user,

@@ -1,5 +1,6 @@
 """Therapist home, the analyze page with live progress, the report, its exports and deletion."""
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,6 +17,7 @@ from electroanalyzer.web.notices import notice_flashes
 from electroanalyzer.web.report_view import build_report_view
 from electroanalyzer.web.templating import render_page
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 DOCUMENT_TYPES = list(DOCUMENT_TYPE_NAMES.items())
 DISCIPLINES = ("PT", "OT", "SLP")
@@ -94,6 +96,7 @@ async def analyze_submit(
     try:
         upload = await data.read_upload(request)
     except DomainError as error:
+        logger.info("web_upload_rejected", extra={"user_id": user.id, "code": error.code})
         return _analyze_error(request, {"document": error.detail}, form_values, error.status)
     form_values.update({name: upload.fields.get(name, "") for name in ("discipline", "document_type")})
     form_values["strictness"] = upload.fields.get("strictness", "standard")
@@ -116,6 +119,7 @@ async def analyze_submit(
     try:
         analysis_id = await data.queue_analysis(request, upload)
     except DomainError as error:
+        logger.info("web_analysis_rejected", extra={"user_id": user.id, "code": error.code})
         return _analyze_error(request, {"document": error.detail}, form_values, error.status)
     if _wants_json(request):
         return JSONResponse(

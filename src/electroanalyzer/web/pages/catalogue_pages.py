@@ -1,5 +1,6 @@
 """History (search, filter, sort, page), rubrics (browse, add custom) and the help page."""
 
+import logging
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from electroanalyzer.web.formatting import DOCUMENT_TYPE_NAMES
 from electroanalyzer.web.notices import notice_flashes
 from electroanalyzer.web.templating import render_page
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 SORT_OPTIONS = [
     ("-created_at", "Newest first"),
@@ -131,6 +133,7 @@ def rubric_create(
     try:
         data.add_rubric(request, user, rubric_yaml)
     except DomainError as error:
+        logger.info("web_rubric_rejected", extra={"user_id": user.id, "code": error.code})
         errors = {"rubric_yaml": error.detail}
         return render_page(
             request, "rubric_new.html", {"errors": errors, "rubric_yaml": rubric_yaml}, status_code=422

@@ -1,6 +1,7 @@
 """Security dashboard (threat level, metrics, trends, incidents with their workflow), the daily
 security report and the HIPAA compliance dashboard, over the security monitoring services."""
 
+import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from electroanalyzer.web.errors import PageNotFound
 from electroanalyzer.web.notices import notice_flashes
 from electroanalyzer.web.templating import render_page
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 TREND_DAYS = 14
 STATUS_LABELS = {"open": "Open", "contained": "Contained", "resolved": "Resolved"}
@@ -109,6 +111,7 @@ def incident_update(
     if detail is None:
         raise PageNotFound()
     field, message = problem
+    logger.info("web_incident_update_rejected", extra={"user_id": user.id, "incident_id": incident_id})
     return _incident_page(
         request,
         user,

@@ -27,7 +27,7 @@
         root.setAttribute("data-theme", theme);
         var button = document.getElementById("theme-toggle");
         if (button) {
-            // A toggle button keeps one label; aria-pressed says whether the dark theme is on.
+            // A toggle button keeps one label, and aria-pressed tells whether the dark theme is on.
             button.setAttribute("aria-pressed", theme === "dark" ? "true" : "false");
             button.setAttribute("title", theme === "dark" ? "Switch to the light theme" : "Switch to the dark theme");
         }
