@@ -9,11 +9,13 @@ import time
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 
 from electroanalyzer.engine.phi.clinical import is_clinical_value
+from electroanalyzer.engine.phi.context import WindowContextEnhancer
 from electroanalyzer.engine.phi.entities import PhiEntity
 from electroanalyzer.engine.phi.errors import TextTooLong
 from electroanalyzer.engine.phi.lexicons import load_lexicons
-from electroanalyzer.engine.phi.linking import link_postal_codes
+from electroanalyzer.engine.phi.linking import AddressBlockLinker
 from electroanalyzer.engine.phi.nlp import LANGUAGE, build_nlp_engine
+from electroanalyzer.engine.phi.propagation import propagate_names
 from electroanalyzer.engine.phi.recognizers import build_recognizers
 from electroanalyzer.engine.phi.settings import PhiSettings
 
@@ -38,8 +40,13 @@ class PhiDetector:
         )
         for recognizer in recognizers:
             registry.add_recognizer(recognizer)
+        self._linker = AddressBlockLinker(lexicons)
+        self._lexicons = lexicons
         self._analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE]
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=[LANGUAGE],
+            context_aware_enhancer=WindowContextEnhancer(),
         )
         # Presidio does not document AnalyzerEngine.analyze as thread-safe, so calls from
         # several threads take turns; the filtering after it runs in parallel.
@@ -66,7 +73,8 @@ class PhiDetector:
             if not is_clinical_value(text, result.start, result.end, result.entity_type)
         ]
         entities = resolve_overlaps(results)
-        return link_postal_codes(text, entities)
+        entities = propagate_names(text, entities, self._lexicons)
+        return self._linker.link(text, entities)
 
 
 def _recognizer_name(result: RecognizerResult) -> str:

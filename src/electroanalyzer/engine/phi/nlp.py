@@ -1,20 +1,25 @@
 """NLP engines for Presidio's AnalyzerEngine that never download a model.
 
-By default a blank spaCy English tokenizer supplies tokens, and lowercase tokens stand in for
-lemmas, which is all the context-word scoring needs. When EA_PHI_SPACY_MODEL names an
-installed pipeline, Presidio's spaCy engine runs it instead and its NER adds detections.
+By default no NLP runs at all: the recognizers and the context-word scoring work on the raw
+text. When EA_PHI_SPACY_MODEL names an installed pipeline, Presidio's spaCy engine runs it
+instead and its NER adds detections.
 """
 
 import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine, SpacyNlpEngine
+from spacy.tokens import Doc
 
 from electroanalyzer.engine.phi.errors import SpacyModelUnavailable
 
 LANGUAGE = "en"
 
 
-class TokenizerNlpEngine(NlpEngine):
-    """Tokenize with spaCy's rule-based English tokenizer; no tagger, parser or NER."""
+class LightNlpEngine(NlpEngine):
+    """Supply Presidio with empty NLP artifacts: no tokens, tagger, parser or NER.
+
+    The recognizers read the raw text, and WindowContextEnhancer finds context words there,
+    so no model is loaded. spaCy's English vocabulary answers the stop-word questions.
+    """
 
     def __init__(self) -> None:
         self._nlp: spacy.language.Language | None = None
@@ -29,14 +34,9 @@ class TokenizerNlpEngine(NlpEngine):
         if self._nlp is None:
             self.load()
         assert self._nlp is not None
-        doc = self._nlp.make_doc(text)
+        empty = Doc(self._nlp.vocab, words=[])
         return NlpArtifacts(
-            entities=[],
-            tokens=doc,
-            tokens_indices=[token.idx for token in doc],
-            lemmas=[token.lower_ for token in doc],
-            nlp_engine=self,
-            language=language,
+            entities=[], tokens=empty, tokens_indices=[], lemmas=[], nlp_engine=self, language=language
         )
 
     def process_batch(self, texts, language, batch_size=1, n_process=1, **kwargs):  # type: ignore[no-untyped-def]
@@ -61,7 +61,7 @@ class TokenizerNlpEngine(NlpEngine):
 def build_nlp_engine(spacy_model: str | None) -> NlpEngine:
     """Return the tokenizer engine, or a spaCy NER engine when a model is configured."""
     if spacy_model is None:
-        return TokenizerNlpEngine()
+        return LightNlpEngine()
 
     if not spacy.util.is_package(spacy_model):
         raise SpacyModelUnavailable()

@@ -1,13 +1,14 @@
 """Runs of capitalized words: the candidates that the name and place recognizers judge."""
 
+import functools
 from dataclasses import dataclass
 
 import re2
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from electroanalyzer.engine.phi.lexicons import Lexicons, fold
 from electroanalyzer.engine.phi.patterns import OPTIONS
 
-WORD = re2.compile(r"\p{L}[\p{L}\p{M}'’-]*", OPTIONS)
 # Lowercase words that may sit inside a person's or a place's name.
 PARTICLES = frozenset(
     {
@@ -31,6 +32,21 @@ PARTICLES = frozenset(
     }
 )
 MAX_RUN_WORDS = 6
+CAPITALIZED = r"\p{Lu}[\p{L}\p{M}'’-]*"
+PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
+# Capitalized words joined by single spaces, or by ". " after an initial, with particles
+# between them. Only capitalized words start a match, so most of a note is skipped at once.
+RUN = re2.compile(
+    CAPITALIZED
+    + r"(?:(?: |\. ?)(?:"
+    + PARTICLE
+    + r" ){0,2}"
+    + CAPITALIZED
+    + "){0,"
+    + str(MAX_RUN_WORDS - 1)
+    + "}",
+    OPTIONS,
+)
 
 
 @dataclass(frozen=True)
@@ -56,40 +72,50 @@ class Word:
         return self.folded in lexicons.common_words
 
 
-def _joins(text: str, left: Word, right: Word) -> bool:
-    """Return True when two words are separated only as words inside one name are."""
-    gap = text[left.end : right.start]
-    if gap == " ":
-        return True
-    return left.is_initial and gap in (". ", ".")
+@functools.lru_cache(maxsize=8)
+def capitalized_runs(text: str) -> tuple[tuple[Word, ...], ...]:
+    """Split the text into runs of adjacent capitalized words, keeping name particles inside.
 
-
-def capitalized_runs(text: str) -> list[list[Word]]:
-    """Split the text into runs of adjacent capitalized words, keeping name particles inside."""
-    runs: list[list[Word]] = []
-    current: list[Word] = []
-    for match in WORD.finditer(text):
+    The name and place recognizers both call this on the same text, so the last few results
+    are cached; callers must not change them, which the tuples enforce.
+    """
+    runs: list[tuple[Word, ...]] = []
+    for match in RUN.finditer(text):
         start, end = match.span()
-        if text[end - 2 : end] in ("'s", "’s"):
-            end -= 2  # The possessive ending is not part of the name.
-        word = Word(start, end, text[start:end], fold(text[start:end]))
-        joined = bool(current) and _joins(text, current[-1], word) and len(current) < MAX_RUN_WORDS
-        if word.is_capitalized:
-            if not joined and current:
-                runs.append(current)
-                current = []
-            current.append(word)
-        elif word.folded in PARTICLES and joined:
-            current.append(word)
-        elif current:
-            runs.append(current)
+        runs.extend(_split_run(text, start, end))
+    return tuple(runs)
+
+
+def _split_run(text: str, start: int, end: int) -> list[tuple[Word, ...]]:
+    """Cut one matched run into words, breaking it where a '.' follows a word that is no initial."""
+    runs: list[tuple[Word, ...]] = []
+    current: list[Word] = []
+    position = start
+    for piece in text[start:end].split(" "):
+        word_text = piece.rstrip(".")
+        word_end = position + len(word_text)
+        if word_text.endswith(("'s", "’s")):
+            word_end -= 2  # The possessive ending is not part of the name.
+        folded = fold(text[position:word_end])
+        if _is_stop_word(folded):
+            # "The", "My" or "I'm" before a name start the sentence, not the name.
+            runs.append(tuple(current))
             current = []
-    if current:
-        runs.append(current)
-    return [_strip_particles(run) for run in runs if any(word.is_capitalized for word in run)]
+        elif word_end > position:
+            current.append(Word(position, word_end, text[position:word_end], folded))
+        if piece.endswith(".") and not (len(word_text) == 1 and word_text.isupper()):
+            runs.append(tuple(current))
+            current = []
+        position += len(piece) + 1
+    runs.append(tuple(current))
+    return [_strip_particles(run) for run in runs if run and run[0].is_capitalized]
 
 
-def _strip_particles(run: list[Word]) -> list[Word]:
+def _is_stop_word(folded: str) -> bool:
+    return folded in STOP_WORDS or folded.replace("’", "'").split("'")[0] in STOP_WORDS
+
+
+def _strip_particles(run: tuple[Word, ...]) -> tuple[Word, ...]:
     while run and not run[-1].is_capitalized:
         run = run[:-1]
     return run

@@ -19,6 +19,7 @@ from electroanalyzer.engine.phi.recognizers.phone_number import PhoneNumberRecog
 from electroanalyzer.engine.phi.recognizers.place import PlaceRecognizer
 from electroanalyzer.engine.phi.recognizers.spacy_ner import SpacyNerRecognizer
 from electroanalyzer.engine.phi.recognizers.street_address import StreetAddressRecognizer
+from electroanalyzer.engine.phi.recognizers.street_address_line import StreetAddressLineRecognizer
 from electroanalyzer.engine.phi.recognizers.url import WebAddressRecognizer
 from electroanalyzer.engine.phi.recognizers.us_ssn import SocialSecurityNumberRecognizer
 from electroanalyzer.engine.phi.recognizers.vehicle_id import VehicleIdRecognizer
@@ -32,6 +33,7 @@ def build_recognizers(lexicons: Lexicons, *, with_ner: bool = False) -> list[Ent
         PersonRecognizer(lexicons),
         PlaceRecognizer(lexicons),
         StreetAddressRecognizer(),
+        StreetAddressLineRecognizer(),
         ZipCodeRecognizer(),
         DateTimeRecognizer(),
         AgeRecognizer(),

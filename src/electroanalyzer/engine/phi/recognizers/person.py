@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 import re2
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -42,10 +44,17 @@ CUE_AFTER = re2.compile(
     r"agreed|denies|denied|presents|presented)(?:$|[^\p{L}])|'s\s)"
 )
 
+# Street types that end street names ("Frederikke Coves", "Villacher Strasse").
+STREET_TYPE = re2.compile(
+    r"(?i)^(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|court|ct|place|pl|way|circle|boulevard|blvd|"
+    r"terrace|square|trail|parkway|highway|alley|crescent|greens?|coves?|club|union|views?|hills?|"
+    r"gardens?|parks?|ridge|point|squares?|strasse|straße|weg|gate|gata|vej|vei|laan|straat)$"
+)
 STRONG_SCORE = 0.85
 CUE_SCORE = 0.75
 GAZETTEER_SCORE = 0.7
 SURNAME_PAIR_SCORE = 0.6
+UNKNOWN_PAIR_SCORE = 0.5
 
 
 class PersonRecognizer(LocalRecognizer):
@@ -99,7 +108,7 @@ class PersonRecognizer(LocalRecognizer):
             results.append(RecognizerResult(self.ENTITY, start, end, score, explanation))
         return results
 
-    def _judge_run(self, text: str, run: list[Word]) -> tuple[int, int, float, str] | None:
+    def _judge_run(self, text: str, run: Sequence[Word]) -> tuple[int, int, float, str] | None:
         before = text[max(0, run[0].start - CUE_WINDOW) : run[0].start]
         after = text[run[-1].end : run[-1].end + 20]
         strong = STRONG_CUE.search(before) is not None
@@ -122,9 +131,21 @@ class PersonRecognizer(LocalRecognizer):
             and not any(w.is_common(self._lexicons) for w in name)
         ):
             return start, end, SURNAME_PAIR_SCORE, "capitalized_pair_with_census_surname"
+        if len(name) >= 2 and self._is_unknown_pair(name):
+            return start, end, UNKNOWN_PAIR_SCORE, "capitalized_pair"
         return None
 
-    def _name_words(self, run: list[Word], *, cued: bool, strong: bool) -> list[Word]:
+    def _is_unknown_pair(self, name: Sequence[Word]) -> bool:
+        """Return True for two or more capitalized words that are not common words or places."""
+        lexicons = self._lexicons
+        if any(word.is_all_caps for word in name) or STREET_TYPE.search(name[-1].text) is not None:
+            return False
+        return not any(
+            word.is_common(lexicons) or word.folded in lexicons.places or word.folded in lexicons.regions
+            for word in name
+        )
+
+    def _name_words(self, run: Sequence[Word], *, cued: bool, strong: bool) -> Sequence[Word]:
         """Keep the leading words of a run that can belong to a name."""
         kept: list[Word] = []
         for word in run:
@@ -147,7 +168,7 @@ class PersonRecognizer(LocalRecognizer):
     def _is_surname(self, word: Word) -> bool:
         return word.folded in self._lexicons.last_names
 
-    def _starts_with_first_name(self, name: list[Word]) -> bool:
+    def _starts_with_first_name(self, name: Sequence[Word]) -> bool:
         first = name[0]
         if first.folded not in self._lexicons.first_names or first.is_initial:
             return False

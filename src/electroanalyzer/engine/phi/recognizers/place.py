@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 import re2
 import us
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
@@ -20,12 +22,15 @@ STRONG_PLACE_CUE = re2.compile(
     r"hometown|county of)\s*[:,]?\s*$"
 )
 # A state abbreviation, a comma and a state, or a ZIP code right after the place.
-FOLLOWED_BY_STATE = re2.compile(r"^,?\s*(?:(?:" + STATE_ABBREVIATIONS + r")(?:$|[^\p{L}])|\d{5}(?:$|[^\d]))")
+FOLLOWED_BY_STATE = re2.compile(
+    r"^,?[ \t]*(?:(?:" + STATE_ABBREVIATIONS + r")(?:$|[^\p{L}])|\d{5}(?:$|[^\d]))"
+)
 
 STATE_SCORE = 0.9
 CUE_SCORE = 0.85
 GAZETTEER_SCORE = 0.6
 STRONG_CUE_ONLY_SCORE = 0.6
+WEAK_CUE_ONLY_SCORE = 0.5
 
 
 class PlaceRecognizer(LocalRecognizer):
@@ -57,7 +62,7 @@ class PlaceRecognizer(LocalRecognizer):
             results.extend(self._places_in_run(text, run))
         return results
 
-    def _places_in_run(self, text: str, run: list[Word]) -> list[RecognizerResult]:
+    def _places_in_run(self, text: str, run: Sequence[Word]) -> list[RecognizerResult]:
         results = []
         index = 0
         while index < len(run):
@@ -66,7 +71,8 @@ class PlaceRecognizer(LocalRecognizer):
                 index += 1
                 continue
             words = run[index : index + length]
-            score = self._score(text, words)
+            after_first_name = index > 0 and run[index - 1].folded in self._lexicons.first_names
+            score = None if after_first_name else self._score(text, words)
             if score is not None:
                 start, end = words[0].start, words[-1].end
                 explanation = AnalysisExplanation(type(self).__name__, score, pattern_name="geonames_place")
@@ -76,7 +82,7 @@ class PlaceRecognizer(LocalRecognizer):
             results.extend(self._place_after_strong_cue(text, run))
         return results
 
-    def _longest_place(self, run: list[Word], index: int) -> int:
+    def _longest_place(self, run: Sequence[Word], index: int) -> int:
         for length in range(min(MAX_PLACE_WORDS, len(run) - index), 0, -1):
             words = run[index : index + length]
             if not words[0].is_capitalized or not words[-1].is_capitalized:
@@ -88,15 +94,23 @@ class PlaceRecognizer(LocalRecognizer):
                 return length
         return 0
 
-    def _score(self, text: str, words: list[Word]) -> float | None:
+    def _score(self, text: str, words: Sequence[Word]) -> float | None:
         before = text[max(0, words[0].start - CUE_WINDOW) : words[0].start]
         after = text[words[-1].end : words[-1].end + 12]
         if FOLLOWED_BY_STATE.search(after) is not None:
             return STATE_SCORE
 
+        if STRONG_PLACE_CUE.search(before) is not None:
+            return CUE_SCORE
         cued = PLACE_CUE.search(before) is not None
-        ambiguous = any(self._is_ambiguous(word) for word in words) if len(words) == 1 else False
-        if cued and not (ambiguous and words[0].is_common(self._lexicons)):
+        single = len(words) == 1
+        ambiguous = single and self._is_ambiguous(words[0])
+        # After a bare preposition ("to Logan"), a first name or a common word is more likely
+        # a person or an ordinary word than a place.
+        weak_doubt = single and (
+            words[0].is_common(self._lexicons) or words[0].folded in self._lexicons.first_names
+        )
+        if cued and not weak_doubt:
             return CUE_SCORE
         if ambiguous or (words[0].is_all_caps and len(words[0].text) < 4):
             return None
@@ -111,16 +125,30 @@ class PlaceRecognizer(LocalRecognizer):
             or len(word.text) < 3
         )
 
-    def _place_after_strong_cue(self, text: str, run: list[Word]) -> list[RecognizerResult]:
+    def _place_after_strong_cue(self, text: str, run: Sequence[Word]) -> list[RecognizerResult]:
+        """Return the run as a place when a place cue precedes it, even if no gazetteer has it.
+
+        After a label such as "lives in" or "City:" any capitalized words count. After a
+        preposition ("from", "in") only words that are neither common words, names nor
+        acronyms count, with a lower score.
+        """
         before = text[max(0, run[0].start - CUE_WINDOW) : run[0].start]
-        if STRONG_PLACE_CUE.search(before) is None or run[0].is_common(self._lexicons):
-            return []
         words = run[:MAX_PLACE_WORDS]
-        if " ".join(word.folded for word in words) in self._lexicons.regions:
+        if run[0].is_common(self._lexicons) or " ".join(w.folded for w in words) in self._lexicons.regions:
             return []
-        explanation = AnalysisExplanation(
-            type(self).__name__, STRONG_CUE_ONLY_SCORE, pattern_name="place_after_label"
-        )
-        return [
-            RecognizerResult(self.ENTITY, words[0].start, words[-1].end, STRONG_CUE_ONLY_SCORE, explanation)
-        ]
+
+        score = None
+        if STRONG_PLACE_CUE.search(before) is not None:
+            score = STRONG_CUE_ONLY_SCORE
+        elif PLACE_CUE.search(before) is not None and self._may_be_unknown_place(words[0]):
+            score = WEAK_CUE_ONLY_SCORE
+        if score is None:
+            return []
+        explanation = AnalysisExplanation(type(self).__name__, score, pattern_name="place_after_cue")
+        return [RecognizerResult(self.ENTITY, words[0].start, words[-1].end, score, explanation)]
+
+    def _may_be_unknown_place(self, word: Word) -> bool:
+        lexicons = self._lexicons
+        if word.is_all_caps and len(word.text) <= 4:
+            return False
+        return word.folded not in lexicons.first_names and word.folded not in lexicons.last_names

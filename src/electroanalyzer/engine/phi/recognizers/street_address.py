@@ -88,7 +88,7 @@ class StreetAddressRecognizer(Re2PatternRecognizer):
         NamedPattern("po_box", r"(?i)(?:^|[^\p{L}])((?:P\.?\s?O\.?\s+)?Box\s+\d{1,6})", 0.75, group=1),
         NamedPattern(
             "military_address",
-            r"((?:PSC|Unit|CMR)\s+\d{1,5},?\s+Box\s+\d{1,5}\s*,?\s*(?:APO|FPO|DPO)\s+A[AEP])",
+            r"(?i)((?:PSC|Unit|CMR)\s+\d{1,5},?\s+Box\s+\d{1,5}\s*,?\s*(?:APO|FPO|DPO)\s+A[AEP](?:\s+\d{5})?)",
             0.9,
             group=1,
         ),

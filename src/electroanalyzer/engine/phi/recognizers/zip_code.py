@@ -29,7 +29,7 @@ class ZipCodeRecognizer(Re2PatternRecognizer):
         NamedPattern("zip_plus_four", r"(?:^|[^\d-])(\d{5}-\d{4})(?:$|[^\d-])", 0.7, group=1),
         NamedPattern(
             "postal_code_after_cue",
-            r"(?i)(?:^|[^\p{L}])(?:zip|postal|post\s*code)(?:\s*code)?\s*[:#]?\s*"
+            r"(?i)(?:^|[^\p{L}])(?:zip|postal|post\s*code)(?:\s*code)?\s*[:#]?\s*(?:is\s+)?"
             r"([A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?)(?:$|[^\p{L}\p{N}])",
             0.85,
             group=1,
