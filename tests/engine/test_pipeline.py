@@ -148,3 +148,34 @@ def test_daily_note_billing_after_redaction() -> None:
     assert status["GEN-SIG-CRED"] == "met"
     assert status["SKL-PHRASE-TOLERATED"] == "missing"
     assert "SKL-PHRASE-TOLERATED" in advisory
+
+
+CERTIFIED_LATE = """PHYSICAL THERAPY INITIAL EVALUATION
+Date of evaluation: 01/02/2024
+DIAGNOSIS: Left knee osteoarthritis, M17.12.
+PLAN: 2x/week for 8 weeks. Certification period: 01/02/2024 to 05/27/2024.
+Physician signature: John Doe, MD  Date: 03/20/2024
+Electronically signed by Jane Roe, PT, DPT on 01/02/2024
+"""
+
+
+def test_date_checks_run_on_redacted_dates() -> None:
+    result = analyze_text(CERTIFIED_LATE, AnalysisOptions(discipline="PT", document_type="evaluation"))
+    findings = {f.rule_id: f for f in result.findings}
+
+    assert findings["POC-CERT-30D"].status == "missing"
+    assert "78 days" in findings["POC-CERT-30D"].detail
+    assert findings["POC-DUR-MAX90"].status == "missing"
+    assert "146 days" in findings["POC-DUR-MAX90"].detail
+
+
+def test_redacted_dates_stay_out_of_report() -> None:
+    from electroanalyzer.reports import render_html, render_json
+
+    result = analyze_text(CERTIFIED_LATE, AnalysisOptions(discipline="PT", document_type="evaluation"))
+    html = render_html(result, file="note.txt")
+    report = str(render_json([("note.txt", result)]))
+
+    for original in ("03/20/2024", "05/27/2024", "John Doe"):
+        assert original not in html
+        assert original not in report

@@ -8,6 +8,7 @@ evidence offsets back to it, for a report the user asked to show PHI in.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from electroanalyzer.engine.compliance.classify import detect_discipline, detect
 from electroanalyzer.engine.compliance.context import Evidence, NoteContext
 from electroanalyzer.engine.compliance.evaluate import evaluate
 from electroanalyzer.engine.compliance.findings import Finding, score_findings
+from electroanalyzer.engine.compliance.patterns import DATE, parse_date
 from electroanalyzer.engine.errors import EngineError
 from electroanalyzer.engine.phi import RedactionMode
 from electroanalyzer.engine.rubrics import Rubric, load_builtin_rubric
@@ -165,6 +167,22 @@ def _redact(text: str, options: AnalysisOptions) -> RedactionResult:
     return redact(text, entities, options.redaction, hash_key=options.hash_key)
 
 
+def _redacted_dates(text: str, redaction: RedactionResult) -> dict[tuple[int, int], dt.date]:
+    """Map each redacted date span to the date it replaced, for the day-count checks.
+
+    The values stay inside the analysis: findings report day counts and quote the redaction tag.
+    """
+    dates: dict[tuple[int, int], dt.date] = {}
+    for span in redaction.spans:
+        if span.type != "DATE_TIME":
+            continue
+        match = DATE.search(text, span.original_start, span.original_end)
+        value = parse_date(match) if match else None
+        if value is not None:
+            dates[(span.start, span.end)] = value
+    return dates
+
+
 def analyze_text(text: str, options: AnalysisOptions, *, progress: Progress | None = None) -> AnalysisResult:
     """Redact PHI in text, then check the redacted text against the rubric."""
     started = time.perf_counter()
@@ -192,7 +210,7 @@ def analyze_text(text: str, options: AnalysisOptions, *, progress: Progress | No
 
     _report(progress, "checking", 0.6)
     rubric = options.rubric or load_builtin_rubric(discipline)
-    context = NoteContext.build(redacted, discipline, document_type)
+    context = NoteContext.build(redacted, discipline, document_type, _redacted_dates(text, redaction))
     findings = evaluate(rubric, context, options.strictness)
     score = score_findings(findings)
 

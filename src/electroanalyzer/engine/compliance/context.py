@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from electroanalyzer.engine.compliance.negation import Polarity, polarity
+from electroanalyzer.engine.compliance.patterns import DATE, parse_date
 from electroanalyzer.engine.compliance.sections import Section, find_sections
 
 
@@ -31,20 +33,60 @@ class Hit:
     polarity: Polarity
 
 
+@dataclass(frozen=True, slots=True)
+class DateToken:
+    """A date in the analyzed text: written out, or a redacted date whose value the pipeline kept."""
+
+    start: int
+    end: int
+    value: dt.date
+
+
 @dataclass
 class NoteContext:
-    """Everything a check may read about one note."""
+    """Everything a check may read about one note.
+
+    ``redacted_dates`` maps each redacted date span (start, end in the redacted text) to the date it
+    replaced. Date checks need the values to count days, but only the day counts reach a finding,
+    and the evidence quotes the redaction tag.
+    """
 
     text: str
     discipline: str
     document_type: str
     sections: list[Section] = field(default_factory=list)
+    redacted_dates: dict[tuple[int, int], dt.date] = field(default_factory=dict)
+    _date_tokens: list[DateToken] | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, text: str, discipline: str, document_type: str) -> NoteContext:
+    def build(
+        cls,
+        text: str,
+        discipline: str,
+        document_type: str,
+        redacted_dates: dict[tuple[int, int], dt.date] | None = None,
+    ) -> NoteContext:
         return cls(
-            text=text, discipline=discipline, document_type=document_type, sections=find_sections(text)
+            text=text,
+            discipline=discipline,
+            document_type=document_type,
+            sections=find_sections(text),
+            redacted_dates=redacted_dates or {},
         )
+
+    def date_tokens(self) -> list[DateToken]:
+        """Every date in the text, in order; computed once per note."""
+        if self._date_tokens is None:
+            tokens = [DateToken(start, end, value) for (start, end), value in self.redacted_dates.items()]
+            for match in DATE.finditer(self.text):
+                value = parse_date(match)
+                if value is not None and (match.start(), match.end()) not in self.redacted_dates:
+                    tokens.append(DateToken(match.start(), match.end(), value))
+            self._date_tokens = sorted(tokens, key=lambda token: token.start)
+        return self._date_tokens
+
+    def dates_between(self, start: int, end: int) -> list[DateToken]:
+        return [token for token in self.date_tokens() if start <= token.start < end]
 
     def evidence(self, start: int, end: int) -> Evidence:
         return Evidence(start=start, end=end, text=self.text[start:end])

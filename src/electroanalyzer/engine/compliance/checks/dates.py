@@ -8,15 +8,16 @@ from pydantic import Field
 
 from electroanalyzer.engine.compliance.checks.base import CheckParams, CheckResult, Status, register
 from electroanalyzer.engine.compliance.context import Evidence, NoteContext
-from electroanalyzer.engine.compliance.patterns import DATE, DATE_TAG, compile_exact, parse_date
+from electroanalyzer.engine.compliance.patterns import DATE, DATE_TAG, compile_exact
 
 FIRST_TREATMENT = compile_exact(
     r"(?i)\b(?:date of (?:initial )?(?:evaluation|eval|service)|initial evaluation date|evaluation date|"
     r"start of care|SOC|DOS|first (?:treatment|visit)(?: date)?)\b\s*[:=-]?\s*"
 )
 CERTIFICATION = compile_exact(
-    r"(?i)\b(?:physician(?:/NPP)? signature|certif(?:ied|ication)(?: signed)?(?: on| date)?|"
-    r"plan (?:of care )?signed(?: by physician)?(?: on)?|date certified)\b[^\n]{0,60}?"
+    r"(?i)\b(?:(?:physician|NPP|physician/NPP|referring provider)(?:'s)? signature|"
+    r"certified (?:on|by)|certification (?:signed|date)|"
+    r"plan (?:of care )?signed(?: by (?:the )?physician)?(?: on)?|date certified)\b"
 )
 VERBAL_ORDER = compile_exact(r"(?i)\b(?:verbal order|telephone order|VO)\b")
 AMENDMENT = compile_exact(
@@ -35,14 +36,11 @@ AUTHOR = compile_exact(
 
 
 def _date_after(ctx: NoteContext, match: object, window: int = 40) -> tuple[dt.date, Evidence] | None:
-    end = match.end()  # type: ignore[attr-defined]
-    date_match = DATE.search(ctx.text, end, min(len(ctx.text), end + window))
-    if not date_match:
+    start, end = match.start(), match.end()  # type: ignore[attr-defined]
+    tokens = ctx.dates_between(end, end + window)
+    if not tokens:
         return None
-    value = parse_date(date_match)
-    if value is None:
-        return None
-    return value, ctx.evidence(match.start(), date_match.end())  # type: ignore[attr-defined]
+    return tokens[0].value, ctx.evidence(start, tokens[0].end)
 
 
 class CertificationParams(CheckParams):

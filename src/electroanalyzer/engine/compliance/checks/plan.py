@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,7 +11,7 @@ from pydantic import Field
 from electroanalyzer.engine.compliance.checks.base import CheckParams, CheckResult, Status, register
 from electroanalyzer.engine.compliance.context import Evidence, NoteContext
 from electroanalyzer.engine.compliance.negation import Polarity, polarity
-from electroanalyzer.engine.compliance.patterns import DATE, NUMBER, compile_exact, parse_date, parse_number
+from electroanalyzer.engine.compliance.patterns import NUMBER, compile_exact, parse_number
 
 FREQUENCY = compile_exact(
     r"(?i)(?:\b" + NUMBER + r"(?:\s*(?:-|to|or)\s*" + NUMBER + r")?\s*(?:x|times|days|sessions|visits)\s*"
@@ -26,10 +26,7 @@ DURATION = compile_exact(
     + NUMBER
     + r")?\s*(wks?|weeks?|visits?|sessions?|treatments?|months?|days?)\b"
 )
-CERT_PERIOD = compile_exact(
-    r"(?i)(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\s*(?:-|to|through|thru|until)\s*"
-    r"(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})"
-)
+PERIOD_JOIN = compile_exact(r"(?i)^\s*(?:-|–|to|through|thru|until)\s*$")
 PLAN_SECTIONS = ["plan", "prognosis", "goals", "certification", "other"]
 _WORD_FREQUENCY = {
     "once": 1,
@@ -91,17 +88,13 @@ def collect_plan_facts(ctx: NoteContext) -> PlanFacts:
             else:
                 days = amount * _UNIT_DAYS.get(unit, 7)
                 facts.duration_days = max(facts.duration_days or 0, days)
-        for match in CERT_PERIOD.finditer(ctx.text, start, end):
-            first, last = (_date_of(match.group(1)), _date_of(match.group(2)))
-            if first and last and last >= first:
-                facts.duration.append(ctx.evidence(match.start(), match.end()))
-                facts.period_days = max(facts.period_days or 0, (last - first).days)
+        tokens = ctx.dates_between(start, end)
+        for first, last in itertools.pairwise(tokens):
+            # Two dates joined by "to", "-" or "through" are a period, written out or redacted.
+            if PERIOD_JOIN.search(ctx.text[first.end : last.start]) and last.value >= first.value:
+                facts.duration.append(ctx.evidence(first.start, last.end))
+                facts.period_days = max(facts.period_days or 0, (last.value - first.value).days)
     return facts
-
-
-def _date_of(token: str) -> dt.date | None:
-    match = DATE.search(token)
-    return parse_date(match) if match else None
 
 
 def _affirmed(ctx: NoteContext, match: object) -> bool:

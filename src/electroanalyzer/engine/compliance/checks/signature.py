@@ -8,7 +8,7 @@ from pydantic import Field
 
 from electroanalyzer.engine.compliance.checks.base import CheckParams, CheckResult, Status, register
 from electroanalyzer.engine.compliance.context import Evidence, NoteContext
-from electroanalyzer.engine.compliance.patterns import DATE, DATE_TAG, compile_exact
+from electroanalyzer.engine.compliance.patterns import DATE_TAG, compile_exact
 
 CLINICIAN_CREDENTIALS = r"DPT|MPT|PT|OTR/L|OTR|OTD|OT|CCC-SLP|SLP|MD|DO|NP|PA-C|CNS|DPM"
 ASSISTANT_CREDENTIALS = r"PTA|COTA/L|COTA|OTA|SLP-?A"
@@ -62,7 +62,10 @@ def check_signature(ctx: NoteContext, params: SignatureParams, strictness: str) 
     weak = _tail_evidence(ctx, WEAK_SIGNATURE, start)
     # Without a signature line the entry date is the closing line, not a date of service in the narrative.
     date_start = start if cues or credentials else max(start, len(ctx.text) - UNSIGNED_DATE_CHARS)
-    dates = _tail_evidence(ctx, DATE, date_start) + _tail_evidence(ctx, DATE_TAG, date_start)
+    dates = [ctx.evidence(token.start, token.end) for token in ctx.dates_between(date_start, len(ctx.text))]
+    dates += _tail_evidence(ctx, DATE_TAG, date_start)
+    # The dates nearest the end belong to the signature, so those are the ones quoted.
+    dates = sorted(set(dates), key=lambda item: item.start)[-2:]
     if not dates and cues:
         dates = _tail_evidence(ctx, DATE_LABEL, start)
 
