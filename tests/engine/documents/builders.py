@@ -312,21 +312,42 @@ _FIB_PAIRS = 93
 _TEXT_OFFSET = 1024
 
 
+def _compress(text: str) -> bytes:
+    # Compressed pieces hold Latin-1 plus the Windows-1252 punctuation that [MS-DOC] lists; the
+    # euro sign and Z/z with caron are not in that list, so Word stores them as UTF-16.
+    if any(character in text for character in "\u20ac\u017d\u017e"):
+        raise ValueError("text needs a UTF-16 piece")
+    return text.encode("cp1252")
+
+
 def word97_streams(
-    pieces: list[tuple[str, bool]], *, flags: int = 0x0200, n_fib: int = 0x00C1
+    pieces: list[tuple[str, bool]],
+    *,
+    flags: int = 0x0200,
+    n_fib: int = 0x00C1,
+    footnotes: str = "",
+    header_stories: list[str] | None = None,
 ) -> list[OleEntry]:
     """WordDocument and table streams of a Word 97 file whose main text is ``pieces``.
 
-    Each piece is (text, compressed): compressed pieces are stored as Windows-1252 bytes, the
-    others as UTF-16LE, exactly as the piece table's fCompressed bit describes.
+    Each piece is (text, compressed): compressed pieces are stored as 8-bit bytes, the others as
+    UTF-16LE, exactly as the piece table's fCompressed bit describes. ``footnotes`` and
+    ``header_stories`` (per section: even header, odd header, even footer, odd footer, first-page
+    header, first-page footer) follow the main text in one more compressed piece.
     """
+    stories = header_stories or []
+    main_length = sum(len(text) for text, _ in pieces)
+    extra = footnotes + "".join(stories)
+    if extra:
+        pieces = [*pieces, (extra, True)]
+
     text_area = bytearray()
     positions = [0]
     descriptors = bytearray()
     for text, compressed in pieces:
         offset = _TEXT_OFFSET + len(text_area)
         if compressed:
-            text_area += text.encode("cp1252")
+            text_area += _compress(text)
             fc_value = (offset * 2) | 0x40000000
         else:
             text_area += text.encode("utf-16-le")
@@ -337,6 +358,12 @@ def word97_streams(
     plc = struct.pack(f"<{len(positions)}I", *positions) + bytes(descriptors)
     # One property-modifier block first, which the reader must skip.
     clx = b"\x01" + struct.pack("<h", 2) + b"\x00\x00" + b"\x02" + struct.pack("<I", len(plc)) + plc
+    story_starts = [0] * 6
+    for story in stories:
+        story_starts.append(story_starts[-1] + len(story))
+    header_plc = (
+        struct.pack(f"<{len(story_starts) + 1}I", *story_starts, story_starts[-1]) if stories else b""
+    )
 
     fib = bytearray(_TEXT_OFFSET)
     struct.pack_into("<HH", fib, 0, 0xA5EC, n_fib)
@@ -346,15 +373,26 @@ def word97_streams(
     position += 2 + 28
     struct.pack_into("<H", fib, position, _FIB_LONGS)
     longs = position + 2
-    struct.pack_into("<i", fib, longs + 4 * 3, positions[-1])
+    struct.pack_into("<iii", fib, longs + 4 * 3, main_length, len(footnotes), len("".join(stories)))
     position = longs + 4 * _FIB_LONGS
     struct.pack_into("<H", fib, position, _FIB_PAIRS)
+    struct.pack_into("<II", fib, position + 2 + 8 * 11, len(clx), len(header_plc))
     struct.pack_into("<II", fib, position + 2 + 8 * 33, 0, len(clx))
 
     table_name = "1Table" if flags & 0x0200 else "0Table"
-    return [OleEntry("WordDocument", bytes(fib) + bytes(text_area)), OleEntry(table_name, clx)]
+    return [OleEntry("WordDocument", bytes(fib) + bytes(text_area)), OleEntry(table_name, clx + header_plc)]
 
 
-def word97_doc(pieces: list[tuple[str, bool]], *, flags: int = 0x0200, n_fib: int = 0x00C1,
-               extra: list[OleEntry] | None = None) -> bytes:  # fmt: skip
-    return ole_file(word97_streams(pieces, flags=flags, n_fib=n_fib) + (extra or []))
+def word97_doc(
+    pieces: list[tuple[str, bool]],
+    *,
+    flags: int = 0x0200,
+    n_fib: int = 0x00C1,
+    footnotes: str = "",
+    header_stories: list[str] | None = None,
+    extra: list[OleEntry] | None = None,
+) -> bytes:
+    streams = word97_streams(
+        pieces, flags=flags, n_fib=n_fib, footnotes=footnotes, header_stories=header_stories
+    )
+    return ole_file(streams + (extra or []))

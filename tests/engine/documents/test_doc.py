@@ -19,15 +19,60 @@ def extract(data: bytes) -> str:
 
 def test_compressed_and_unicode_pieces() -> None:
     pieces = [
-        ("Caf\u00e9 visit \u2019quoted\u2019 \u20ac20 copay\r", True),
-        ("Unicode piece \u0416\u5b57\r", False),
+        ("Caf\u00e9 visit \u2019quoted\u2019\r", True),
+        ("Unicode piece \u0416\u5b57 \u20ac20 copay\r", False),
         ("Back to 8-bit\r", True),
     ]
 
     document = extract_text(word97_doc(pieces), isolated=False)
 
-    assert document.text == "Café visit ’quoted’ €20 copay\nUnicode piece Ж字\nBack to 8-bit\n"
+    assert document.text == "Café visit ’quoted’\nUnicode piece Ж字 €20 copay\nBack to 8-bit\n"
     assert document.format is DocumentFormat.DOC
+
+
+def test_compressed_punctuation_exceptions() -> None:
+    punctuation = "‚ƒ„…†‡ˆ‰Š‹Œ‘’“”•–—˜™š›œŸ"
+
+    assert extract(word97_doc([(punctuation + "\r", True)])) == punctuation + "\n"
+
+
+def test_compressed_euro_byte_is_latin1() -> None:
+    # 0x80 is not among the exceptions, so it is U+0080, not the euro sign of Windows-1252.
+    word, table = word97_streams([("Fee: x20\r", True)])
+    assert word.data is not None
+    patched = word.data.replace(b"Fee: x20", b"Fee: \x8020")
+
+    assert extract(ole_file([OleEntry("WordDocument", patched), table])) == "Fee: \x8020\n"
+
+
+def test_headers_footers_and_footnotes() -> None:
+    stories = [
+        "",
+        "Clinic letterhead\r",
+        "",
+        "Page footer\r",
+        "",
+        "",
+        "",
+        "Clinic letterhead\r",
+        "",
+        "",
+        "",
+        "",
+    ]
+    document = word97_doc([("Body text\r", True)], footnotes="\x02 See prior note.\r", header_stories=stories)
+
+    assert extract(document) == "Clinic letterhead\nBody text\n\nSee prior note.\nPage footer"
+
+
+def test_damaged_header_table_ignored() -> None:
+    word, table = word97_streams([("Body\r", True)], header_stories=["", "Header\r", "", "", "", ""])
+    assert word.data is not None
+    damaged = bytearray(word.data)
+    # lcbPlcfHdd: FibBase (32), 14 shorts, 22 longs, then the 12th offset/length pair's length.
+    struct.pack_into("<I", damaged, 32 + 2 + 28 + 2 + 88 + 2 + 8 * 11 + 4, 0x7FFFFFF0)
+
+    assert extract(ole_file([OleEntry("WordDocument", bytes(damaged)), table])) == "Body\n"
 
 
 def test_table_zero_stream_used_when_flag_clear() -> None:
