@@ -51,7 +51,7 @@ _CHARACTER_MAP = {
     **{code: None for code in (0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D)},
 }
 
-# PlcfHdd holds six note-separator stories, then six stories per section in this order: even
+# PlcfHdd contains six note-separator stories, then six stories per section in this order: even
 # header, odd header, even footer, odd footer, first-page header, first-page footer.
 _SEPARATOR_STORIES = 6
 _FOOTER_KINDS = frozenset({2, 3, 5})

@@ -1,8 +1,8 @@
 """A pool of extraction worker processes that parse untrusted documents under resource limits.
 
 Workers are reused, so a request pays for a pipe round trip instead of a Python start-up and the
-parser imports. Each worker sets its own RLIMIT_CPU and RLIMIT_AS per request (see ``worker``);
-this module enforces the wall-clock limit by killing a worker that has not responded in time, and
+parser imports. Each worker sets its own RLIMIT_CPU and RLIMIT_AS per request (see ``worker``).
+This module enforces the wall-clock limit by killing a worker that has not responded in time, and
 turns a worker that dies into a typed error. A worker is replaced after any crash, timeout,
 memory error or ``max_jobs_per_worker`` requests.
 """
@@ -111,7 +111,11 @@ class _Worker:
             )
         except (_WorkerDied, _WorkerTimedOut):
             self.kill()
-            raise RuntimeError("the document extraction worker failed to start") from None
+            logger.error("document_worker_start_failed", extra={"return_code": self.process.returncode})
+            raise RuntimeError(
+                f"The document extraction worker failed to start; check that `{sys.executable} -m "
+                f"{WORKER_MODULE}` runs on this machine."
+            ) from None
         self.pid = int(json.loads(frames[0])["pid"])
         logger.info("document_worker_started", extra={"worker_pid": self.pid})
 
