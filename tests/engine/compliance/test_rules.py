@@ -266,6 +266,34 @@ CASES = [
         "Patient seen today.",
     ),
     (
+        "KX-ATTEST",
+        "PT",
+        "daily_note",
+        "97110-GP-KX x2. Continued skilled therapy is medically necessary; gait 150 feet; progressing to goals.",
+        "97110-GP-KX x2. Exercises done.",
+    ),
+    (
+        "MNT-SKILL-BASIS",
+        "PT",
+        "daily_note",
+        "Maintenance program to prevent decline; caregiver training given due to spasticity.",
+        "Maintenance program to prevent decline. Exercises done.",
+    ),
+    (
+        "TH-MODALITY",
+        "PT",
+        "daily_note",
+        "Telehealth visit by real-time audio-video; patient located at home and gave verbal consent.",
+        "Telehealth visit. Exercises reviewed.",
+    ),
+    (
+        "GEN-SUPERVISOR",
+        "PT",
+        "daily_note",
+        "Gait training under the supervision of Jane Roe, PT.\nJohn Doe, PTA 03/04/2024",
+        "Gait training.\nJohn Doe, PTA 03/04/2024",
+    ),
+    (
         "SLP-INSTRUMENTAL",
         "SLP",
         "swallow_study",
@@ -312,3 +340,13 @@ def test_failing_evidence_quotes_text() -> None:
     assert finding.evidence
     for evidence in finding.evidence:
         assert text[evidence.start : evidence.end] == evidence.text
+
+
+@pytest.mark.parametrize("rule_id", ["KX-ATTEST", "MNT-SKILL-BASIS", "TH-MODALITY", "GEN-SUPERVISOR"])
+def test_conditional_rule_not_applicable(rule_id: str) -> None:
+    rule = _rule("PT", rule_id)
+    text = "Therapeutic exercise 97110 x2." + SIGNED
+
+    finding = evaluate_rule(rule, NoteContext.build(text, "PT", "daily_note"), "standard")
+
+    assert finding.status == "not_applicable"

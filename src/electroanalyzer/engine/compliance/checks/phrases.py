@@ -22,10 +22,17 @@ class PhrasesParams(PatternList):
     fallback_whole_text: bool = True
     # Fewer matched groups than this gives "missing" instead of "partly_met".
     min_groups_for_partial: int = Field(default=1, ge=1)
+    # The rule applies only when one of these is affirmed in the note (a KX modifier, telehealth).
+    only_if: list[str] = Field(default_factory=list, max_length=40)
 
 
 @register("phrases", PhrasesParams, "Every group of phrases is affirmed (not negated) in the named sections.")
 def check_phrases(ctx: NoteContext, params: PhrasesParams, strictness: str) -> CheckResult:
+    trigger: list[Evidence] = []
+    if params.only_if:
+        trigger = _first_affirmed(ctx, params.only_if)
+        if not trigger:
+            return CheckResult(Status.NOT_APPLICABLE, [], "the condition for this rule is not in the note")
     regions = ctx.regions(params.sections, fallback=params.fallback_whole_text)
     affirmed_groups: list[str] = []
     missing_groups: list[str] = []
@@ -56,6 +63,7 @@ def check_phrases(ctx: NoteContext, params: PhrasesParams, strictness: str) -> C
         else:
             missing_groups.append(group.name)
 
+    evidence = trigger + evidence
     if not missing_groups and not hedged_groups:
         return CheckResult(Status.MET, evidence, "found: " + ", ".join(affirmed_groups))
     if len(affirmed_groups) + len(hedged_groups) >= params.min_groups_for_partial:
@@ -64,7 +72,15 @@ def check_phrases(ctx: NoteContext, params: PhrasesParams, strictness: str) -> C
     detail = "not found: " + ", ".join(missing_groups)
     if negated:
         detail += " (mentioned only in negated form)"
-    return CheckResult(Status.MISSING, negated[:3], detail)
+    return CheckResult(Status.MISSING, trigger + negated[:3], detail)
+
+
+def _first_affirmed(ctx: NoteContext, patterns: list[str]) -> list[Evidence]:
+    for pattern_text in patterns:
+        for hit in ctx.hits(compile_pattern(pattern_text), [(0, len(ctx.text))]):
+            if hit.polarity is Polarity.AFFIRMED:
+                return [ctx.evidence(hit.start, hit.end)]
+    return []
 
 
 class ForbiddenParams(PatternList):
