@@ -59,10 +59,17 @@ def users(request: Request, user: ManageUsers, notice: str | None = None) -> Res
     return _users_page(request, user, {}, {"new_username": "", "new_email": "", "new_role": "therapist"})
 
 
-def _generated_password() -> str:
-    # token_urlsafe draws from letters, digits, "-" and "_"; the fixed suffix adds the classes the
-    # standard policy asks for, so a generated password always passes it.
-    return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES) + "aZ7!"
+def _generated_password(request: Request, username: str) -> str:
+    """Generate a random password that the active policy accepts (drawn again in the rare case it is not)."""
+    from electroanalyzer.users.passwords import password_problems
+
+    policy = request.app.state.settings.policies.password
+    while True:
+        # token_urlsafe draws from letters, digits, "-" and "_"; the suffix adds the character
+        # classes the standard profile requires.
+        candidate = secrets.token_urlsafe(GENERATED_PASSWORD_BYTES) + "aZ7!"
+        if not password_problems(candidate, policy, username=username, email=None):
+            return candidate
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
@@ -85,7 +92,7 @@ def user_create(
         errors["new_role"] = "Pick admin, therapist or viewer."
     if errors:
         return _users_page(request, user, errors, form, status=422)
-    password = new_password or _generated_password()
+    password = new_password or _generated_password(request, username.lower())
     try:
         admin_data.create_user(request, user, username, password, Role(new_role), new_email.strip() or None)
     except WeakPassword as error:
