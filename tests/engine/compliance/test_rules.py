@@ -269,7 +269,7 @@ CASES = [
         "KX-ATTEST",
         "PT",
         "daily_note",
-        "97110-GP-KX x2. Continued skilled therapy is medically necessary; gait 150 feet; progressing to goals.",
+        "97110-GP-KX x2. Skilled therapy is medically necessary; gait 150 feet; progressing to goals.",
         "97110-GP-KX x2. Exercises done.",
     ),
     (
