@@ -107,6 +107,8 @@ def run_batch(
                 result = analyze_document(path.read_bytes(), options, file_name=path.name)
             except EngineError as exc:
                 failed += 1
+                # File names can carry patient names, so the log keeps only the error code.
+                logger.warning("analysis_failed", extra={"code": exc.code})
                 errors.print(
                     f"[red]Could not analyze[/red] {escape(name)}: {escape(exc.message)} ({exc.code})"
                 )
@@ -114,6 +116,7 @@ def run_batch(
                 rows.append((name, f"error: {exc.code}"))
             except OSError:
                 failed += 1
+                logger.warning("analysis_failed", extra={"code": "unreadable_file"})
                 message = "The file could not be read. Check that it exists and that you may read it."
                 errors.print(f"[red]Could not read[/red] {escape(name)}. {message}")
                 entries.append({"file": name, "error": {"code": "unreadable_file", "message": message}})
