@@ -25,6 +25,7 @@ from .csrf_middleware import CsrfMiddleware
 from .headers import SecurityHeadersMiddleware
 from .host import HostCheckMiddleware
 from .monitor import SecurityMonitor
+from .openapi import document_layers
 from .ratelimit import RateLimiter, build_storage
 from .ratelimit_middleware import RateLimitMiddleware
 from .request_limits import RequestLimitsMiddleware
@@ -141,6 +142,7 @@ def install_defence_layers(app: Starlette, settings: Any) -> None:
     app.state.security = runtime
     runtime.monitor.start()
     _include_routes(app)
+    document_layers(app)
     app.add_middleware(DefenceLayers, runtime=runtime)
     if not runtime.config.enable_security_headers:
         return
