@@ -162,3 +162,11 @@ def test_therapist_gets_404_on_admin_actions(site: WebSite) -> None:
     for path in (f"/admin/users/{victim}/disable", "/admin/audit/verify", "/admin/users", "/rubrics/new"):
         response = client.post(path, data={"csrf_token": token, "new_username": "x", "rubric_yaml": "x"})
         assert response.status_code == 404, path
+
+
+def test_compliance_page_sees_live_layers(admin: TestClient) -> None:
+    page = admin.get("/admin/compliance")
+
+    assert page.status_code == 200
+    assert "Technical safeguards" in page.text
+    assert "the defence layers are not installed" not in page.text

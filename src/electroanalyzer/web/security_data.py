@@ -93,36 +93,29 @@ def next_statuses(status: str) -> list[str]:
 def update_incident(
     request: Request, user: Any, incident_id: int, status: str, root_cause: str | None, resolution: str | None
 ) -> tuple[str, str] | None:
-    """Apply a status change; return (field, message) for the form when the workflow rejects it."""
-    from electroanalyzer.audit import service as audit
-    from electroanalyzer.security.incidents import IncidentError, change_status
-    from electroanalyzer.security.models import SecurityIncident
+    """Apply a status change through the security API handler (which also audits it).
 
-    ctx = context_of(request)
-    with ctx.session_factory() as db, db.begin():
-        row = db.get(SecurityIncident, incident_id)
-        if row is None:
-            return ("_form", "This incident no longer exists. Go back to the security dashboard.")
-        try:
-            change_status(
-                row,
-                status,
-                root_cause=root_cause,
-                resolution=resolution,
-                actor_id=user.id,
-                now=ctx.clock.now(),
-            )
-        except IncidentError as error:
-            field = "root_cause" if error.code == "notes_required" else "_form"
-            return (field, _incident_message(error.code))
-    audit.record(
-        ctx,
-        "security:incident:update",
-        actor_id=user.id,
-        target_type="incident",
-        target_id=incident_id,
-        details={"status": status},
-    )
+    Return (field, message) for the form when the workflow rejects the change.
+    """
+    from pydantic import ValidationError
+
+    from electroanalyzer.core.errors import InvalidInput, NotFound
+    from electroanalyzer.security import routes as security_routes
+    from electroanalyzer.security.schemas import IncidentUpdate
+
+    try:
+        body = IncidentUpdate.model_validate(
+            {"status": status, "root_cause": root_cause, "resolution": resolution}
+        )
+    except ValidationError:
+        return ("status", _incident_message("invalid_status"))
+    try:
+        security_routes.update_incident(incident_id, body, request.state.current_user, context_of(request))
+    except NotFound:
+        return ("_form", "This incident no longer exists. Go back to the security dashboard.")
+    except InvalidInput as error:
+        code = str(error.data.get("reason", ""))
+        return ("root_cause" if code == "notes_required" else "_form", _incident_message(code))
     return None
 
 
@@ -172,9 +165,10 @@ CATEGORY_TITLES = {
 
 
 def compliance(request: Request) -> dict[str, Any]:
-    from electroanalyzer.compliance import service as compliance_service
+    from electroanalyzer.compliance import routes as compliance_routes
 
-    raw = compliance_service.page_dashboard(context_of(request))
+    # The API handler reads the live defence layers and the request scheme, so the page shows the same data.
+    raw = compliance_routes.compliance_dashboard(request, request.state.current_user, context_of(request))
     groups = []
     for category, title in CATEGORY_TITLES.items():
         items = [
