@@ -89,6 +89,12 @@ def test_analyze_read_export_and_history(site: LiveSite, visit: Any, therapy_not
     denied = other.page.goto(report_url + "/export/pdf")
     assert denied is not None and denied.status == 404
 
+    site.create_user("abe", "admin", mfa=True)
+    admin = visit()
+    sign_in(admin, site, "abe", "admin")
+    assert admin.page.locator("#team-scores").count() == 1
+    admin.check("admin-home-team")
+
     page.goto(report_url)
     page.get_by_role("link", name="Delete").click()
     tab.check("delete-confirm")

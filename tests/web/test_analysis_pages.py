@@ -158,3 +158,15 @@ def test_delete_removes_the_analysis(site: WebSite, therapy_notes_dir: Path) -> 
 
     assert response.headers["location"] == "/history?notice=analysis_deleted"
     assert client.get(f"/reports/{analysis_id}").status_code == 404
+
+
+def test_admin_home_shows_team_scores(site: WebSite, analyzed: tuple[TestClient, str]) -> None:
+    secret = site.create_user("lead", "admin", mfa=True)
+    client = site.client()
+    site.sign_in(client, "lead", "admin", secret=secret)
+
+    home = client.get("/")
+
+    assert "Scores by therapist" in home.text
+    assert 'id="team-scores"' in home.text
+    assert '<th scope="row">owner</th>' in home.text

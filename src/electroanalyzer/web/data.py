@@ -331,6 +331,13 @@ def home_dashboard(request: Request, user: Any) -> HomeDashboard:
     )
 
 
+def team_scores(request: Request) -> list[dict[str, Any]]:
+    """Average score and analysis count per therapist (administrators only; scores and counts, no PHI)."""
+    from electroanalyzer.dashboard import service as dashboard
+
+    return dashboard.per_therapist(context_of(request))
+
+
 def _rule_index() -> dict[str, dict[str, str]]:
     """Map every built-in rule id to its title, fix and discipline, for links from the dashboard."""
     from electroanalyzer.engine.rubrics import list_builtin_rubrics

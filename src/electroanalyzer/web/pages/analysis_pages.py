@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from electroanalyzer.auth.permissions import Permission
 from electroanalyzer.core.errors import DomainError, NotFound, ReasonRequired
 from electroanalyzer.web import backend, data
-from electroanalyzer.web.charts import ChartData, Series, line_chart
+from electroanalyzer.web.charts import ChartData, Series, bar_chart, line_chart
 from electroanalyzer.web.context import WebUser, page_permission
 from electroanalyzer.web.errors import PageNotFound
 from electroanalyzer.web.formatting import DOCUMENT_TYPE_NAMES
@@ -53,7 +53,19 @@ def home(
             series=[Series("Average score", [value for _, value in dashboard.trend])],
             y_max=100,
         )
+    team = data.team_scores(request) if user.can(Permission.DASHBOARD_THERAPIST_READ) else []
+    team_chart = None
+    if team:
+        team_chart = ChartData(
+            title="Average score by therapist (0 to 100)",
+            labels=[str(row["username"]) for row in team],
+            series=[Series("Average score", [float(row["average_score"]) for row in team])],
+            y_max=100,
+        )
     context = {
+        "team": team,
+        "team_chart": team_chart,
+        "team_svg": bar_chart(team_chart, "team-scores") if team_chart else "",
         "summary": dashboard.summary,
         "trend": trend,
         "trend_svg": line_chart(trend, "score-trend") if trend else "",
