@@ -153,7 +153,8 @@ def raw_notes_section(
     lines = [
         "## Detections on the raw MTSamples therapy notes (no inserted identifiers)",
         "",
-        "The notes carry only placeholder PHI (dates such as 10/03/08, names after Dr./Mr./Mrs./Ms.), "
+        "The notes carry only placeholder PHI (dates such as 10/03/08 or June 2008, month and weekday names, "
+        "names after Dr./Mr./Mrs./Ms.), "
         "marked by the rule `RAW_PHI` in bench/clinical_phi/generate.py. A detection overlapping such a "
         "span counts as real PHI; "
         "any other detection is a clinical value or an ordinary word.",

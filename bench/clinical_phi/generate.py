@@ -67,10 +67,12 @@ FIELD_TYPES = {
     "license": "LICENSE_NUMBER",
     "clinician": "PERSON", "signed_on": "DATE_TIME",
 }  # fmt: skip
-# Placeholder PHI already in the raw notes: dates and names after an honorific.
+# Placeholder PHI already in the raw notes: dates, month names and weekdays (date elements under
+# Safe Harbor), and names after an honorific.
 RAW_PHI = re.compile(
-    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December) \d{1,2}(?:, \d{4})?\b|\b(?:Dr|Mr|Mrs|Ms)\.? [A-Z][A-Za-z]+"
+    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:January|February|March|April|June|July|August|September|October|"
+    r"November|December)(?: \d{1,2})?(?:,? \d{4})?\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|"
+    r"\b(?:Dr|Mr|Mrs|Ms)\.? [A-Z][A-Za-z]+"
 )
 
 

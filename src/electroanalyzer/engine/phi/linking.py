@@ -93,10 +93,16 @@ def _codes_around(text: str, entity: PhiEntity) -> list[PhiEntity]:
 
 
 def _merge(entities: list[PhiEntity], candidates: list[PhiEntity]) -> list[PhiEntity]:
-    """Add each candidate that overlaps no entity kept so far, and sort by start."""
+    """Add each candidate that beats every entity it overlaps on score, and sort by start.
+
+    The address structure outweighs the weakest name rule, so a city line such as
+    "Velká Bukovina" replaces a PERSON read from two unknown capitalized words.
+    """
     merged = list(entities)
     for candidate in candidates:
-        if not any(candidate.start < other.end and other.start < candidate.end for other in merged):
+        clashing = [other for other in merged if candidate.start < other.end and other.start < candidate.end]
+        if all(other.score < candidate.score for other in clashing):
+            merged = [other for other in merged if other not in clashing]
             merged.append(candidate)
     merged.sort(key=lambda entity: entity.start)
     return merged

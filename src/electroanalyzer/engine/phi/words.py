@@ -97,8 +97,8 @@ def _split_run(text: str, start: int, end: int) -> list[tuple[Word, ...]]:
         if word_text.endswith(("'s", "’s")):
             word_end -= 2  # The possessive ending is not part of the name.
         folded = fold(text[position:word_end])
-        if _is_stop_word(folded):
-            # "The", "My" or "I'm" before a name start the sentence, not the name.
+        if _is_stop_word(folded) or not _is_name_shaped(text[position:word_end]):
+            # "The", "My" or "I'm" start the sentence, not the name; "G-tube" is no name at all.
             runs.append(tuple(current))
             current = []
         elif word_end > position:
@@ -109,6 +109,14 @@ def _split_run(text: str, start: int, end: int) -> list[tuple[Word, ...]]:
         position += len(piece) + 1
     runs.append(tuple(current))
     return [_strip_particles(run) for run in runs if run and run[0].is_capitalized]
+
+
+def _is_name_shaped(word: str) -> bool:
+    """Reject words such as 'C-spine' or 'G-tube', where a lowercase part follows a hyphen.
+
+    Hyphenated names capitalize every part (Jean-Pierre, Passy-Muir, Smith-Jones).
+    """
+    return all(part[:1].isupper() for part in word.split("-") if part)
 
 
 def _is_stop_word(folded: str) -> bool:

@@ -6,6 +6,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from electroanalyzer.engine.phi.lexicons import Lexicons, load_lexicons
+from electroanalyzer.engine.phi.recognizers.street_address import COMPOUND_ENDING, US_SUFFIX
 from electroanalyzer.engine.phi.words import Word, capitalized_runs
 
 CUE_WINDOW = 40
@@ -46,10 +47,11 @@ CUE_AFTER = re2.compile(
 
 # Street types that end street names ("Frederikke Coves", "Villacher Strasse").
 STREET_TYPE = re2.compile(
-    r"(?i)^(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|court|ct|place|pl|way|circle|boulevard|blvd|"
-    r"terrace|square|trail|parkway|highway|alley|crescent|greens?|coves?|club|union|views?|hills?|"
-    r"gardens?|parks?|ridge|point|squares?|strasse|straße|weg|gate|gata|vej|vei|laan|straat)$"
+    r"^" + US_SUFFIX + r"$|(?i)^\p{L}*" + COMPOUND_ENDING + r"$|(?i)^(?:wei|club|union)$"
 )
+# A house number right before or after the words makes them a street, not a name.
+HOUSE_NUMBER_BEFORE = re2.compile(r"\d[ \t]+$")
+HOUSE_NUMBER_AFTER = re2.compile(r"^[ \t]+\d")
 STRONG_SCORE = 0.85
 CUE_SCORE = 0.75
 GAZETTEER_SCORE = 0.7
@@ -125,6 +127,8 @@ class PersonRecognizer(LocalRecognizer):
             return start, end, CUE_SCORE, "name_next_to_cue"
         if self._starts_with_first_name(name):
             return start, end, GAZETTEER_SCORE, "census_first_name"
+        if self._looks_like_street_or_place(text, name):
+            return None
         if (
             len(name) >= 2
             and self._is_surname(name[-1])
@@ -135,10 +139,21 @@ class PersonRecognizer(LocalRecognizer):
             return start, end, UNKNOWN_PAIR_SCORE, "capitalized_pair"
         return None
 
+    def _looks_like_street_or_place(self, text: str, name: Sequence[Word]) -> bool:
+        """Return True when the words sit between house numbers, end in a street type, or name a place."""
+        before = text[max(0, name[0].start - 8) : name[0].start]
+        after = text[name[-1].end : name[-1].end + 8]
+        if HOUSE_NUMBER_BEFORE.search(before) is not None or HOUSE_NUMBER_AFTER.search(after) is not None:
+            return True
+        if STREET_TYPE.search(name[-1].text) is not None:
+            return True
+        phrase = " ".join(word.folded for word in name)
+        return phrase in self._lexicons.regions or phrase in self._lexicons.places
+
     def _is_unknown_pair(self, name: Sequence[Word]) -> bool:
         """Return True for two or more capitalized words that are not common words or places."""
         lexicons = self._lexicons
-        if any(word.is_all_caps for word in name) or STREET_TYPE.search(name[-1].text) is not None:
+        if any(word.is_all_caps for word in name):
             return False
         return not any(
             word.is_common(lexicons) or word.folded in lexicons.places or word.folded in lexicons.regions
@@ -151,7 +166,7 @@ class PersonRecognizer(LocalRecognizer):
         for word in run:
             if word.folded in NOT_NAMES or word.folded in STOP_WORDS:
                 break
-            if word.is_all_caps and not (strong or self._is_known_name(word)):
+            if word.is_all_caps and not (strong or (self._is_known_name(word) and len(word.text) >= 3)):
                 break
             if word.is_common(self._lexicons) and not word.is_initial:
                 known = self._is_known_name(word)

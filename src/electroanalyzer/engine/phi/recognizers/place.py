@@ -18,9 +18,11 @@ PLACE_CUE = re2.compile(
 )
 # Labels and phrases that make any capitalized words after them a place.
 STRONG_PLACE_CUE = re2.compile(
-    r"(?i)(?:^|[^\p{L}])(?:lives in|living in|resides in|residing in|born in|moved to|relocated to|city|town|"
-    r"hometown|county of)\s*[:,]?\s*$"
+    r"(?i)(?:^|[^\p{L}])(?:(?:lives in|living in|resides in|residing in|born in|moved to|relocated to|"
+    r"county of)\s*,?|(?:city|town|hometown|place of birth)\s*:)\s*$"
 )
+# Prepositions after which an unknown capitalized word is taken for a place.
+UNKNOWN_PLACE_CUE = re2.compile(r"(?i)(?:^|[^\p{L}])(?:in|from|near|at)\s+$")
 # A state abbreviation, a comma and a state, or a ZIP code right after the place.
 FOLLOWED_BY_STATE = re2.compile(
     r"^,?[ \t]*(?:(?:" + STATE_ABBREVIATIONS + r")(?:$|[^\p{L}])|\d{5}(?:$|[^\d]))"
@@ -114,6 +116,8 @@ class PlaceRecognizer(LocalRecognizer):
             return CUE_SCORE
         if ambiguous or (words[0].is_all_caps and len(words[0].text) < 4):
             return None
+        if single and len(words[0].text) <= 3:
+            return None
         return GAZETTEER_SCORE
 
     def _is_ambiguous(self, word: Word) -> bool:
@@ -140,7 +144,7 @@ class PlaceRecognizer(LocalRecognizer):
         score = None
         if STRONG_PLACE_CUE.search(before) is not None:
             score = STRONG_CUE_ONLY_SCORE
-        elif PLACE_CUE.search(before) is not None and self._may_be_unknown_place(words[0]):
+        elif UNKNOWN_PLACE_CUE.search(before) is not None and self._may_be_unknown_place(words[0]):
             score = WEAK_CUE_ONLY_SCORE
         if score is None:
             return []
@@ -149,6 +153,6 @@ class PlaceRecognizer(LocalRecognizer):
 
     def _may_be_unknown_place(self, word: Word) -> bool:
         lexicons = self._lexicons
-        if word.is_all_caps and len(word.text) <= 4:
+        if len(word.text) < 3 or (word.is_all_caps and len(word.text) <= 4):
             return False
         return word.folded not in lexicons.first_names and word.folded not in lexicons.last_names

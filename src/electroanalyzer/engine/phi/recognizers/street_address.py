@@ -9,7 +9,8 @@ US_SUFFIX = (
     r"Landing|Lndg|Meadows?|Mdws?|Station|Sta|View|Vw|Village|Vlg|Valley|Vly|Gardens?|Gdns?|"
     r"Green|Grn|Harbor|Hbr|Junction|Jct|Manor|Mnr|Mews|Oval|Pass|Port|Prt|Shores?|Shrs?|"
     r"Springs?|Spgs?|Summit|Smt|Union|Un|Viaduct|Via|Vista|Vis|Estates?|Ests?|Fort|Ft|"
-    r"Mall|Common|Cmn|Creek|Crk|Causeway|Cswy|Bypass|Byp|Close|Gate|Rise|Wharf|Quay|Str)\.?"
+    r"Mall|Common|Cmn|Creek|Crk|Causeway|Cswy|Bypass|Byp|Close|Gate|Rise|Wharf|Quay|Str|Dam|Forges?|Mills?|"
+    r"Islands?|Isles?|Lakes?|Lks?|Fords?|Falls|Flats?|Coves?|Courts|Drives|Greens|Squares|Streets|Centers?)\.?"
 )
 # Street-type endings of compound street names in Germanic, Nordic, Dutch and Finnish
 # languages (e.g. Hauptstraße, Kongensgade, Storgatan, Mannerheimintie).
