@@ -56,3 +56,21 @@ def test_keyboard_skip_link_reaches_main(site: LiveSite, visit: Any) -> None:
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_small_screen_layout(site: LiveSite, browser: Any, request: pytest.FixtureRequest) -> None:
+    site.create_user("mia", "therapist")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        tab = Visit(context.new_page(), request.node.name)
+        page = tab.page
+        sign_in(tab, site, "mia", "therapist")
+        for path, name in (("/", "home-small"), ("/analyze", "analyze-small"), ("/history", "history-small")):
+            page.goto(site.url + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow} px"
+            tab.check(name)
+    finally:
+        context.close()
