@@ -31,6 +31,16 @@ def compile_pattern(pattern: str) -> Any:
         raise PatternError(f"invalid pattern {pattern!r}: {exc}") from exc
 
 
+@functools.lru_cache(maxsize=2048)
+def compile_any(patterns: tuple[str, ...]) -> Any:
+    """Compile one case-insensitive pattern matching any of the given rubric patterns.
+
+    One scan per group of patterns is much cheaper than one per pattern, because the RE2 wrapper
+    re-encodes the whole note on every call. Each pattern was validated alone at rubric load.
+    """
+    return re2.compile("(?i)" + "|".join(f"(?:{pattern})" for pattern in patterns))
+
+
 def compile_exact(pattern: str) -> Any:
     """Compile a case-sensitive RE2 pattern (credentials and codes are case-sensitive)."""
     return re2.compile(pattern)

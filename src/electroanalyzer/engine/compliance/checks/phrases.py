@@ -7,7 +7,7 @@ from pydantic import Field
 from electroanalyzer.engine.compliance.checks.base import CheckResult, PatternList, Status, register
 from electroanalyzer.engine.compliance.context import Evidence, NoteContext
 from electroanalyzer.engine.compliance.negation import Polarity
-from electroanalyzer.engine.compliance.patterns import compile_pattern
+from electroanalyzer.engine.compliance.patterns import compile_any
 
 
 class PhraseGroup(PatternList):
@@ -43,19 +43,16 @@ def check_phrases(ctx: NoteContext, params: PhrasesParams, strictness: str) -> C
     for group in params.groups:
         found = False
         hedged = False
-        for pattern_text in group.patterns:
-            for hit in ctx.hits(compile_pattern(pattern_text), regions):
-                if hit.polarity is Polarity.AFFIRMED:
-                    found = True
-                    evidence.append(ctx.evidence(hit.start, hit.end))
-                    break
-                if hit.polarity is Polarity.HEDGED:
-                    hedged = True
-                    evidence.append(ctx.evidence(hit.start, hit.end))
-                else:
-                    negated.append(ctx.evidence(hit.start, hit.end))
-            if found:
+        for hit in ctx.hits(compile_any(tuple(group.patterns)), regions):
+            if hit.polarity is Polarity.AFFIRMED:
+                found = True
+                evidence.append(ctx.evidence(hit.start, hit.end))
                 break
+            if hit.polarity is Polarity.HEDGED:
+                hedged = True
+                evidence.append(ctx.evidence(hit.start, hit.end))
+            else:
+                negated.append(ctx.evidence(hit.start, hit.end))
         if found:
             affirmed_groups.append(group.name)
         elif hedged:
@@ -76,10 +73,9 @@ def check_phrases(ctx: NoteContext, params: PhrasesParams, strictness: str) -> C
 
 
 def _first_affirmed(ctx: NoteContext, patterns: list[str]) -> list[Evidence]:
-    for pattern_text in patterns:
-        for hit in ctx.hits(compile_pattern(pattern_text), [(0, len(ctx.text))]):
-            if hit.polarity is Polarity.AFFIRMED:
-                return [ctx.evidence(hit.start, hit.end)]
+    for hit in ctx.hits(compile_any(tuple(patterns)), [(0, len(ctx.text))]):
+        if hit.polarity is Polarity.AFFIRMED:
+            return [ctx.evidence(hit.start, hit.end)]
     return []
 
 
@@ -96,8 +92,7 @@ def check_forbidden(ctx: NoteContext, params: ForbiddenParams, strictness: str) 
     regions = ctx.regions(params.sections)
     evidence = [
         ctx.evidence(hit.start, hit.end)
-        for pattern_text in params.patterns
-        for hit in ctx.hits(compile_pattern(pattern_text), regions)
+        for hit in ctx.hits(compile_any(tuple(params.patterns)), regions)
         if hit.polarity is not Polarity.NEGATED
     ]
     if evidence:

@@ -10,7 +10,7 @@ from electroanalyzer.engine.compliance.checks.base import CheckResult, PatternLi
 from electroanalyzer.engine.compliance.checks.goals import MEASURABLE
 from electroanalyzer.engine.compliance.context import Evidence, NoteContext
 from electroanalyzer.engine.compliance.negation import Polarity
-from electroanalyzer.engine.compliance.patterns import compile_pattern
+from electroanalyzer.engine.compliance.patterns import compile_any
 
 Threshold = float | dict[Literal["lenient", "standard", "strict"], float]
 
@@ -29,11 +29,10 @@ class CountParams(PatternList):
 def check_count(ctx: NoteContext, params: CountParams, strictness: str) -> CheckResult:
     regions = ctx.regions(params.sections)
     found: dict[str, Evidence] = {}
-    for pattern_text in params.patterns:
-        for hit in ctx.hits(compile_pattern(pattern_text), regions):
-            if hit.polarity is Polarity.AFFIRMED:
-                key = ctx.text[hit.start : hit.end].lower()
-                found.setdefault(key, ctx.evidence(hit.start, hit.end))
+    for hit in ctx.hits(compile_any(tuple(params.patterns)), regions):
+        if hit.polarity is Polarity.AFFIRMED:
+            key = ctx.text[hit.start : hit.end].lower()
+            found.setdefault(key, ctx.evidence(hit.start, hit.end))
     needed = pick(params.min_count, strictness)  # type: ignore[arg-type]
     evidence = sorted(found.values(), key=lambda item: item.start)[: params.max_evidence]
     detail = f"{len(found)} distinct {params.label} found (needed {needed:g})"
@@ -41,11 +40,10 @@ def check_count(ctx: NoteContext, params: CountParams, strictness: str) -> Check
         return CheckResult(Status.MET, evidence, detail)
     if found:
         return CheckResult(Status.PARTLY_MET, evidence, detail)
-    unskilled = [
-        ctx.evidence(hit.start, hit.end)
-        for pattern_text in params.unskilled_patterns
-        for hit in ctx.hits(compile_pattern(pattern_text), regions)
-    ]
+    unskilled = []
+    if params.unskilled_patterns:
+        pattern = compile_any(tuple(params.unskilled_patterns))
+        unskilled = [ctx.evidence(hit.start, hit.end) for hit in ctx.hits(pattern, regions)]
     if unskilled:
         return CheckResult(
             Status.MISSING, unskilled[:3], detail + "; only unskilled activities are described"
@@ -64,13 +62,11 @@ class StockPhraseParams(PatternList):
 def check_stock_phrase(ctx: NoteContext, params: StockPhraseParams, strictness: str) -> CheckResult:
     alone: list[Evidence] = []
     supported: list[Evidence] = []
-    for pattern_text in params.patterns:
-        for hit in ctx.hits(compile_pattern(pattern_text), [(0, len(ctx.text))]):
-            start, end = _enclosing_block(ctx, hit.start)
-            backed = MEASURABLE.search(ctx.text, start, end) is not None or any(
-                compile_pattern(support).search(ctx.text, start, end) for support in params.support_patterns
-            )
-            (supported if backed else alone).append(ctx.evidence(hit.start, hit.end))
+    support = compile_any(tuple(params.support_patterns))
+    for hit in ctx.hits(compile_any(tuple(params.patterns)), [(0, len(ctx.text))]):
+        start, end = _enclosing_block(ctx, hit.start)
+        backed = MEASURABLE.search(ctx.text, start, end) is not None or support.search(ctx.text, start, end)
+        (supported if backed else alone).append(ctx.evidence(hit.start, hit.end))
     if alone:
         return CheckResult(Status.MISSING, alone, f"'{params.label}' stands alone without skilled detail")
     if supported:
