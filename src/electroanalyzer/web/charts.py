@@ -61,11 +61,17 @@ def _format_number(value: float | None) -> str:
 
 
 def _nice_max(value: float) -> float:
+    """Round the largest value up to a round axis maximum (1, 2 or 4 times a round step)."""
     if value <= 0:
         return 1.0
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step * 4:
-            return float(step * 4) if value > step * 2 else float(step * 2) if value > step else float(step)
+        if value > step * 4:
+            continue
+        if value > step * 2:
+            return float(step * 4)
+        if value > step:
+            return float(step * 2)
+        return float(step)
     return float(value)
 
 
@@ -169,6 +175,7 @@ def bar_chart(data: ChartData, chart_id: str) -> Markup:
     top = data.y_max if data.y_max is not None else max(present, default=1.0)
     top = top or 1.0
     title_id = f"{chart_id}-title"
+
     parts = [
         f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{escape(title_id)}">',

@@ -1,4 +1,4 @@
-"""Who is signed in, what they may do, and the values every page template needs.
+"""The signed-in user, their permissions, and the values every page template needs.
 
 `PageContextMiddleware` resolves the `ea_access` cookie once per request into a `WebUser` (or
 None) and stores the template context on `request.state.web_context`. Page handlers then ask

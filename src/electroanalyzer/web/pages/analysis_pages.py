@@ -112,6 +112,7 @@ async def analyze_submit(
         return _analyze_error(request, {"document": error.detail}, form_values, error.status)
     form_values.update({name: upload.fields.get(name, "") for name in ("discipline", "document_type")})
     form_values["strictness"] = upload.fields.get("strictness", "standard")
+
     errors: dict[str, str] = {}
     if "file" not in upload.files or not upload.files["file"].data:
         errors["document"] = (
@@ -128,6 +129,7 @@ async def analyze_submit(
         errors["document"] = "The form sent unexpected fields. Reload the page and try again."
     if errors:
         return _analyze_error(request, errors, form_values)
+
     try:
         analysis_id = await data.queue_analysis(request, upload)
     except DomainError as error:
