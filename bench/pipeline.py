@@ -32,7 +32,7 @@ KEYWORDS = [
 
 
 def _keyword_baseline(texts: list[str]) -> list[float]:
-    """What a reviewer might script instead: case-insensitive keyword presence, no structure."""
+    """Time what a reviewer might script instead: case-insensitive keyword presence, no structure."""
     patterns = [re.compile(re.escape(word), re.IGNORECASE) for word in KEYWORDS]
     timings = []
     for text in texts:

@@ -24,7 +24,7 @@ def evidence_anchor(finding_index: int, evidence_index: int) -> str:
 
 
 def segments(result: AnalysisResult) -> list[Segment]:
-    """Cut the display text at every evidence boundary; each piece knows which findings cover it."""
+    """Cut the display text at every evidence boundary, and record which findings cover each piece."""
     text = result.display_text()
     spans: list[tuple[int, int, str, int, str]] = []
     for finding_index, finding in enumerate(result.findings):

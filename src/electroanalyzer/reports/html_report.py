@@ -52,7 +52,11 @@ def _groups(result: AnalysisResult) -> list[dict[str, Any]]:
 
 def render_html(result: AnalysisResult, *, file: str | None = None) -> str:
     environment = _environment()
-    score_class = "score-high" if result.score >= 85 else "score-mid" if result.score >= 65 else "score-low"
+    score_class = "score-low"
+    if result.score >= 85:
+        score_class = "score-high"
+    elif result.score >= 65:
+        score_class = "score-mid"
     return str(
         environment.get_template("report.html").render(
             result=result,

@@ -75,7 +75,7 @@ class NoteContext:
         )
 
     def date_tokens(self) -> list[DateToken]:
-        """Every date in the text, in order; computed once per note."""
+        """Return every date in the text in order, computing the list once per note."""
         if self._date_tokens is None:
             tokens = [DateToken(start, end, value) for (start, end), value in self.redacted_dates.items()]
             for match in DATE.finditer(self.text):

@@ -157,8 +157,8 @@ _NAME_PATTERNS = [
     (name, compile_exact("(?i)^(?:" + "|".join(spellings) + ")$"))
     for name, spellings in SECTION_HEADERS.items()
 ]
-# A known header at the start of a line, then up to 60 more characters (as in
-# "SHORT-TERM GOALS TO BE COMPLETED IN 3 WEEKS:"), then a colon; or the header alone on its line.
+# A known header at the start of a line, then up to 60 more characters and a colon, as in
+# "SHORT-TERM GOALS TO BE COMPLETED IN 3 WEEKS:". A header alone on its line also counts.
 _KNOWN_HEADER = compile_exact(
     r"(?im)^[ \t]*(?:\d{1,2}[.)][ \t]*)?(?:" + _HEADER_ALTERNATION + r")\b(?:([^:\n]{0,60}):|[ \t]*$)"
 )

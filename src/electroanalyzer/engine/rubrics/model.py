@@ -25,12 +25,12 @@ Strictness = Literal["lenient", "standard", "strict"]
 DOCUMENT_TYPES: tuple[str, ...] = DocumentType.__args__  # type: ignore[attr-defined]
 DISCIPLINES: tuple[str, ...] = Discipline.__args__  # type: ignore[attr-defined]
 STRICTNESS_ORDER = {"lenient": 0, "standard": 1, "strict": 2}
-# The lowest strictness at which a rule of each severity counts, unless the rule says otherwise.
+# The lowest strictness at which a rule of each severity counts, unless the rule sets min_strictness.
 DEFAULT_MIN_STRICTNESS: dict[str, Strictness] = {"high": "lenient", "medium": "standard", "low": "strict"}
 
 
 class Check(BaseModel):
-    """Which check function a rule runs, and its parameters (validated by the kind's model)."""
+    """Check function a rule runs, with its parameters (validated by the kind's model)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

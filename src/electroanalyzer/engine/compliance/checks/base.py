@@ -1,6 +1,6 @@
 """The check registry: each check kind is a function plus a pydantic model of its parameters.
 
-Rubrics name a check kind and give its parameters as data; the rubric loader validates the
+Rubrics name a check kind and give its parameters as data. The rubric loader validates the
 parameters against the kind's model, so a bad rubric fails at load and never on a note.
 """
 
@@ -28,7 +28,7 @@ class Status(StrEnum):
 
 @dataclass
 class CheckResult:
-    """What one check concluded, the spans that show it and a one-line reason."""
+    """Outcome of one check: status, the spans that show it, and a one-line reason."""
 
     status: Status
     evidence: list[Evidence] = field(default_factory=list)

@@ -75,7 +75,7 @@ def check_stock_phrase(ctx: NoteContext, params: StockPhraseParams, strictness: 
 
 
 def _enclosing_block(ctx: NoteContext, offset: int) -> tuple[int, int]:
-    """The section around an offset, or its paragraph when the note has no headers there."""
+    """Return the section around an offset, or its paragraph when the note has no headers there."""
     for section in ctx.sections:
         if section.start <= offset < section.end:
             return section.body_start, section.end
