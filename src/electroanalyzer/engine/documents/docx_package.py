@@ -12,6 +12,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from electroanalyzer.engine.errors import (
@@ -50,6 +51,9 @@ _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 _MACRO_CONTENT_TYPE_MARKERS = ("macroenabled", "vbaproject", "vbadata", "activex")
 
 _REPAIR_HINT = "Save the document again from Word and upload the new copy."
+# What zipfile raises while inflating a damaged member: bad CRC or headers, corrupt deflate data,
+# or a feature it does not implement.
+_MEMBER_READ_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +100,14 @@ def open_package(data: bytes, limits: DocumentLimits) -> zipfile.ZipFile:
 
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, struct.error, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        ValueError,
+        struct.error,
+        EOFError,
+    ):
         raise ExtractionFailed(f"The Word document's zip directory is damaged. {_REPAIR_HINT}") from None
     if len(package.infolist()) > limits.max_zip_entries:
         raise _too_many_entries(limits)
@@ -187,7 +198,7 @@ def read_member(package: zipfile.ZipFile, name: str) -> bytes:
     try:
         with package.open(info) as member:
             content = member.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except _MEMBER_READ_ERRORS:
         raise ExtractionFailed(f"A part of the Word document is damaged. {_REPAIR_HINT}") from None
     if len(content) > info.file_size:
         raise ArchiveBomb(f"A part of the Word document is larger than its declared size. {_REPAIR_HINT}")
@@ -206,7 +217,7 @@ def check_embedded_signatures(package: zipfile.ZipFile) -> None:
         try:
             with package.open(info) as member:
                 head = member.read(8)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except _MEMBER_READ_ERRORS:
             raise ExtractionFailed(f"A part of the Word document is damaged. {_REPAIR_HINT}") from None
         if head.startswith(ZIP_MAGIC):
             raise UnsafeDocument(
