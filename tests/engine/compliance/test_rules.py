@@ -165,6 +165,13 @@ CASES = [
         "97110 x2\n97140 x1\nTotal timed minutes: 38",
         "97110 x2\n97140 x1\nTotal timed minutes: 30",
     ),
+    (
+        "UNIT-8MIN-ALLOC",
+        "PT",
+        "daily_note",
+        "97110 x1 - 25 min\n97140 x1 - 10 min\nTotal timed minutes: 35",
+        "97110 x1 - 33 min\n97140 x2 - 7 min\nTotal timed minutes: 40",
+    ),
     ("UNIT-UNTIMED-1", "PT", "daily_note", "97012 traction x1", "97012 traction x2"),
     (
         "TN-SKILL",
@@ -350,3 +357,13 @@ def test_conditional_rule_not_applicable(rule_id: str) -> None:
     finding = evaluate_rule(rule, NoteContext.build(text, "PT", "daily_note"), "standard")
 
     assert finding.status == "not_applicable"
+
+
+def test_leftover_unit_to_fewer_minutes() -> None:
+    rule = _rule("PT", "UNIT-8MIN-ALLOC")
+    text = "97110 x2 - 20 min\n97140 x0 - 12 min\nTotal timed minutes: 32"
+
+    finding = evaluate_rule(rule, NoteContext.build(text, "PT", "daily_note"), "standard")
+
+    assert finding.status == "missing"
+    assert "97110" in finding.detail

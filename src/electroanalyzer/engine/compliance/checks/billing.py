@@ -195,7 +195,7 @@ def _clock_minutes(hour: str, minute: str, half: str | None) -> int:
 
 
 class UnitsParams(CheckParams):
-    kind: Literal["timed", "untimed", "evaluation_minutes"]
+    kind: Literal["timed", "untimed", "evaluation_minutes", "allocation"]
 
 
 @register("billed_units", UnitsParams, "Billed units follow the 8-minute rule; untimed codes bill one unit.")
@@ -205,6 +205,8 @@ def check_units(ctx: NoteContext, params: UnitsParams, strictness: str) -> Check
         return _check_untimed(facts)
     if params.kind == "evaluation_minutes":
         return _check_evaluation_minutes(facts)
+    if params.kind == "allocation":
+        return _check_allocation(facts)
     return _check_timed(facts, strictness)
 
 
@@ -227,6 +229,46 @@ def _check_timed(facts: BillingFacts, strictness: str) -> CheckResult:
     if billed < allowed and strictness == "strict":
         return CheckResult(Status.PARTLY_MET, evidence, detail + " (under-billed)")
     return CheckResult(Status.MET, evidence, detail)
+
+
+def _check_allocation(facts: BillingFacts) -> CheckResult:
+    """Check per-code units against the CMS steps when every timed line gives minutes and units.
+
+    Each full 15 minutes of a service earns it a unit. Units left over from the day's total go one
+    each to the services with the most remaining minutes (ties may go either way).
+    """
+    timed = facts.timed_lines
+    if len(timed) < 2 or any(line.minutes is None or line.units is None for line in timed):
+        return CheckResult(
+            Status.NOT_APPLICABLE, [], "per-code minutes and units not listed for two or more codes"
+        )
+    problems: list[BillingLine] = []
+    extra_remainders: list[int] = []
+    plain_remainders: list[int] = []
+    for line in timed:
+        minutes, units = line.minutes or 0, line.units or 0
+        full, remainder = divmod(minutes, 15)
+        if units < full or units > full + 1:
+            problems.append(line)
+        elif units == full + 1:
+            extra_remainders.append(remainder)
+        else:
+            plain_remainders.append(remainder)
+    if (
+        not problems
+        and extra_remainders
+        and plain_remainders
+        and min(extra_remainders) < max(plain_remainders)
+    ):
+        # A leftover unit went to a service with fewer remaining minutes than one that got none.
+        problems = [line for line in timed if line.units == (line.minutes or 0) // 15 + 1]
+    spans = [line.span for line in timed]
+    if problems:
+        codes = ", ".join(f"{line.code} {line.minutes} min x{line.units}" for line in problems)
+        return CheckResult(
+            Status.MISSING, [line.span for line in problems], f"units do not follow CMS allocation: {codes}"
+        )
+    return CheckResult(Status.MET, spans, "per-code units follow the CMS allocation")
 
 
 def _check_untimed(facts: BillingFacts) -> CheckResult:
