@@ -116,3 +116,30 @@ def _empty_postgres(url: str) -> None:
 def live_server(make_settings: Callable[..., Settings]) -> Iterator[LiveServer]:
     with LiveServer(make_settings()) as server:
         yield server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_logs_hold_no_phi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Record every INFO-or-higher log line of this test session as JSON and, at the end, run the PHI
+    detector over all of it: the whole server suite must log no PHI beyond allow-listed ids."""
+    import logging
+
+    from electroanalyzer.core.logging import JsonFormatter
+    from server.phi_logs import phi_findings
+
+    path = tmp_path_factory.mktemp("logs") / "server-tests.jsonl"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(JsonFormatter())
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    findings = phi_findings(lines)
+    assert not findings, f"PHI found in the server tests' logs: {findings[:10]}"
