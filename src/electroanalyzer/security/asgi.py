@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
@@ -77,12 +78,19 @@ async def send_problem(
     await send({"type": "http.response.body", "body": payload if scope.get("method") != "HEAD" else b""})
 
 
-def _in_networks(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+@functools.lru_cache(maxsize=4096)
+def _parse_address(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        parsed = ipaddress.ip_address(address)
+        return ipaddress.ip_address(address)
     except ValueError:
+        return None
+
+
+def _in_networks(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    if not networks:
         return False
-    return any(parsed in network for network in networks)
+    parsed = _parse_address(address)
+    return parsed is not None and any(parsed in network for network in networks)
 
 
 class ClientAddressResolver:
