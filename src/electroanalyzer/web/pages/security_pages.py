@@ -132,7 +132,7 @@ def daily_report(
         (
             "summary",
             [
-                (key, metrics[key])
+                (key.replace("_", " ").capitalize(), metrics[key])
                 for key in (
                     "threat_level",
                     "security_score",
@@ -148,7 +148,7 @@ def daily_report(
         ("events by kind", sorted(report["events_by_kind"].items()) or [("none", 0)]),
         (
             "incidents",
-            [("opened", len(report["incidents_opened"])), ("resolved", report["incidents_resolved"])],
+            [("Opened", len(report["incidents_opened"])), ("Resolved", report["incidents_resolved"])],
         ),
     ]
     return render_page(
