@@ -273,6 +273,28 @@ CASES = [
         "Patient seen today.",
     ),
     (
+        "EVAL-ICD10-SPECIFIC",
+        "PT",
+        "evaluation",
+        "DIAGNOSIS: Right knee pain, M25.561.",
+        "DIAGNOSIS: Right knee pain, M25.569.",
+    ),
+    (
+        "SKL-4-ELEMENTS",
+        "PT",
+        "evaluation",
+        "Unable to climb stairs. Plan 3x/week with HEP. Prognosis good. Requires skilled therapy.",
+        "Patient seen. Plan 3x/week.",
+    ),
+    (
+        "PR-ASSIST-LIMIT",
+        "PT",
+        "progress_report",
+        "Objective: gait 200 ft with cane.\nJohn Doe, PTA 03/04/2024",
+        "Assessment: progressing well; recommend discharge.\nJohn Doe, PTA 03/04/2024",
+    ),
+    ("EVAL-SLP-CODES", "SLP", "evaluation", "Billing: 92523 x1.", "Billing: 97164 x1."),
+    (
         "KX-ATTEST",
         "PT",
         "daily_note",
@@ -367,3 +389,12 @@ def test_leftover_unit_to_fewer_minutes() -> None:
 
     assert finding.status == "missing"
     assert "97110" in finding.detail
+
+
+def test_icd_rule_needs_a_code() -> None:
+    rule = _rule("PT", "EVAL-ICD10-SPECIFIC")
+    text = "DIAGNOSIS: Right knee pain."
+
+    finding = evaluate_rule(rule, NoteContext.build(text, "PT", "evaluation"), "standard")
+
+    assert finding.status == "not_applicable"

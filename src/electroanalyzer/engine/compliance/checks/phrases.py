@@ -83,12 +83,19 @@ class ForbiddenParams(PatternList):
     patterns: list[str] = Field(min_length=1, max_length=60)
     sections: list[str] = Field(default_factory=list)
     label: str = Field(default="item", max_length=80)
+    # The rule applies only when one of these is affirmed in the note (laterality, an assistant author),
+    # and, if and_if is set, one of those too.
+    only_if: list[str] = Field(default_factory=list, max_length=40)
+    and_if: list[str] = Field(default_factory=list, max_length=40)
 
 
 @register(
     "forbidden", ForbiddenParams, "None of the patterns may appear affirmed (obsolete codes and the like)."
 )
 def check_forbidden(ctx: NoteContext, params: ForbiddenParams, strictness: str) -> CheckResult:
+    for condition in (params.only_if, params.and_if):
+        if condition and not _first_affirmed(ctx, condition):
+            return CheckResult(Status.NOT_APPLICABLE, [], "the condition for this rule is not in the note")
     regions = ctx.regions(params.sections)
     evidence = [
         ctx.evidence(hit.start, hit.end)
