@@ -57,6 +57,8 @@ class AddressBlockLinker:
         if match is None:
             return []
         start, end = match.span(1)
+        while end > start and text[street.end + end - 1] in ".-'’":
+            end -= 1
         words = text[street.end + start : street.end + end]
         first = fold(words.split()[0])
         if fold(words) in self._lexicons.regions or first in self._lexicons.common_words:

@@ -27,6 +27,8 @@ UNKNOWN_PLACE_CUE = re2.compile(r"(?i)(?:^|[^\p{L}])(?:in|from|near|at)\s+$")
 FOLLOWED_BY_STATE = re2.compile(
     r"^,?[ \t]*(?:(?:" + STATE_ABBREVIATIONS + r")(?:$|[^\p{L}])|\d{5}(?:$|[^\d]))"
 )
+# A postal code right before the place, as in "75002 Paris" or "0150 Oslo".
+AFTER_POSTAL_CODE = re2.compile(r"(?:^|[^\d])\d{4,5}[ \t]+$")
 
 STATE_SCORE = 0.9
 CUE_SCORE = 0.85
@@ -99,7 +101,7 @@ class PlaceRecognizer(LocalRecognizer):
     def _score(self, text: str, words: Sequence[Word]) -> float | None:
         before = text[max(0, words[0].start - CUE_WINDOW) : words[0].start]
         after = text[words[-1].end : words[-1].end + 12]
-        if FOLLOWED_BY_STATE.search(after) is not None:
+        if FOLLOWED_BY_STATE.search(after) is not None or AFTER_POSTAL_CODE.search(before) is not None:
             return STATE_SCORE
 
         if STRONG_PLACE_CUE.search(before) is not None:

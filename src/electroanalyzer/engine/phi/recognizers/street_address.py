@@ -61,16 +61,13 @@ class StreetAddressRecognizer(Re2PatternRecognizer):
             r"(?:^|[^\p{L}\p{N}])((?:\d{1,6}\s+)?\p{Lu}[\p{L}'’-]*"
             + COMPOUND_ENDING
             + r"(?:\s+\d{1,5}[a-z]?\b\.?)"
-            r"(?:\s*(?:Apt|Suite|Ste|Unit)\.?\s*\d{1,6})?)",
+            r"(?:[ \t]*,?[ \t]*(?:Apt|Suite|Ste|Unit)\.?[ \t]*\d{1,6})?)",
             0.75,
             group=1,
         ),
         NamedPattern(
             "leading_type_number_after",
-            r"(?:^|[^\p{L}\p{N}])("
-            + LEADING_TYPE
-            + STREET_NAME
-            + r",?\s+\d{1,5}[a-zA-Z]?)(?:$|[^\p{L}\p{N}])",
+            r"(?:^|[^\p{L}\p{N}])(" + LEADING_TYPE + STREET_NAME + r"\s+\d{1,5}[a-zA-Z]?)(?:$|[^\p{L}\p{N}])",
             0.7,
             group=1,
         ),
