@@ -47,8 +47,11 @@ ADDRESSES = 2000
 
 
 def bench_config(folder: Path, *, redis_prefix: str | None = None) -> Path:
-    """The shipped config (its real rate limits), with loopback as a trusted proxy so the HTTP
-    clients can spread over many addresses with X-Forwarded-For; optionally the accuracy limit."""
+    """Copy the shipped config, keeping its real rate limits, and trust loopback as a proxy.
+
+    The HTTP clients then spread over many addresses with X-Forwarded-For. With a Redis
+    prefix, the copy also sets the accuracy limit on the benchmark path.
+    """
     target = folder / "config"
     if target.exists():
         shutil.rmtree(target)
@@ -81,7 +84,7 @@ def bench_settings(config_dir: Path, data_dir: Path, **overrides: Any) -> Any:
 
 
 async def endpoint(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """The smallest JSON endpoint, so the measured time is the layers' own."""
+    """Send the smallest JSON response, so the measured time is the layers' own."""
     if scope["type"] == "lifespan":
         message = await receive()
         if message["type"] == "lifespan.startup":
@@ -103,7 +106,7 @@ def layered(settings: Any) -> Any:
 
 
 def base_http_alternative() -> Any:
-    """What a user might write instead: BaseHTTPMiddleware adding the same security headers."""
+    """Build what a user might write instead: a BaseHTTPMiddleware adding the same headers."""
     from starlette.applications import Starlette
     from starlette.middleware.base import BaseHTTPMiddleware
     from starlette.responses import JSONResponse

@@ -1,4 +1,4 @@
-"""CORS allowlist (H04) and CSRF double submit, Origin and Sec-Fetch-Site checks (C01-C05)."""
+"""CORS allowlist and CSRF double submit, Origin and Sec-Fetch-Site checks."""
 
 import uuid
 from contextlib import closing

@@ -1,4 +1,4 @@
-"""Security headers on every response, errors included; method allowlist (H05, H06, H01)."""
+"""Security headers on every response, errors included; method allowlist."""
 
 from typing import Any
 

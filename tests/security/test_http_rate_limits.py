@@ -1,5 +1,5 @@
 """Rate limits over HTTP: burst and per-minute windows, forwarded-header spoofing, per-account
-limits, limits shared across servers through Redis, and Redis outages (R01-R03)."""
+limits, limits shared across servers through Redis, and Redis outages."""
 
 import time
 import uuid

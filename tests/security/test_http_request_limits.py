@@ -1,4 +1,4 @@
-"""Body, header and multipart limits enforced while streaming (U03, U04, M02, M04, M05, H06)."""
+"""Body, header and multipart limits enforced while streaming."""
 
 import shutil
 import socket

@@ -1,4 +1,4 @@
-"""Threat detection over HTTP: payloads in URLs blocked and recorded, clinical text untouched (I06-I13)."""
+"""Threat detection over HTTP: payloads in URLs blocked and recorded, clinical text untouched."""
 
 from typing import Any
 

@@ -1,9 +1,9 @@
 """schemathesis against the app's own OpenAPI document: no 500 responses, no response-schema violations.
 
-Bounded: 3 examples per operation, 45 seconds in all, a fixed generation mode. Operations that
+Bounded: 3 examples per operation, 30 seconds in all, a fixed generation mode. Operations that
 end the admin's own session or change accounts are left out, so the token stays valid for the
 whole run. Status codes and content types that the core API does not document yet are not
-checked here; the defence layers' own answers (400, 403, 408, 413, 415, 429, 431, 503) are
+checked here; the defence layers' own responses (400, 403, 408, 413, 415, 429, 431, 503) are
 documented on every operation.
 """
 
@@ -33,7 +33,7 @@ def test_schemathesis_finds_no_server_errors(live_app: Any, tmp_path: Path) -> N
         "--max-examples",
         "3",
         "--max-time",
-        "45",
+        "30",
         "--generation-deterministic",
         "--exclude-path-regex",
         EXCLUDED,

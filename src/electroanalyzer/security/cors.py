@@ -7,7 +7,7 @@ from .config import CorsPolicy
 
 
 class CorsMiddleware:
-    """Answer preflights and add CORS headers only for configured origins.
+    """Respond to preflights and add CORS headers only for configured origins.
 
     A preflight from a disallowed origin, or asking for a method or header outside the
     configured lists, is rejected with 403 and no Access-Control-* header. Origin `null`

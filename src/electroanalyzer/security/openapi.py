@@ -1,4 +1,4 @@
-"""Document in the OpenAPI schema the answers the defence layers may give to any operation."""
+"""Document in the OpenAPI schema the responses the defence layers may send for any operation."""
 
 from __future__ import annotations
 
