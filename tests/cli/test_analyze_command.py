@@ -125,3 +125,14 @@ def test_folder_skips_other_files(tmp_path: Path) -> None:
 
     assert [f.name for f in files] == ["note.txt"]
     assert [m.name for m in missing] == ["absent.txt"]
+
+
+def test_missing_path_in_batch(therapy_notes_dir: Path, tmp_path: Path) -> None:
+    dangling = tmp_path / "gone.txt"
+    dangling.symlink_to(tmp_path / "does-not-exist.txt")
+
+    completed = _run(str(dangling), str(therapy_notes_dir / NOTE), cwd=tmp_path)
+
+    assert completed.returncode == 3
+    assert "Not found" in completed.stderr
+    assert "POC-FREQ" in completed.stdout
