@@ -132,7 +132,14 @@ def test_missing_path_in_batch(therapy_notes_dir: Path, tmp_path: Path) -> None:
     dangling.symlink_to(tmp_path / "does-not-exist.txt")
 
     completed = _run(str(dangling), str(therapy_notes_dir / NOTE), cwd=tmp_path)
+    as_json = _run(
+        str(dangling), str(therapy_notes_dir / NOTE), "--format", "json", "--output", "out", cwd=tmp_path
+    )
 
     assert completed.returncode == 3
     assert "Not found" in completed.stderr
     assert "POC-FREQ" in completed.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert as_json.returncode == 3
+    assert report["documents"][0]["error"]["code"] == "file_not_found"
+    assert "findings" in report["documents"][1]

@@ -89,6 +89,10 @@ def run_batch(
     rows: list[tuple[str, str]] = []
     scores: list[float] = []
     failed = len(missing)
+    for path in missing:
+        message = "The file was not found. Check the path and try again."
+        entries.append({"file": str(path), "error": {"code": "file_not_found", "message": message}})
+        rows.append((str(path), "error: file_not_found"))
     batch = len(files) > 1
     progress = Progress(
         TextColumn("{task.description}"),
@@ -130,7 +134,7 @@ def run_batch(
 
     if output_format == "json":
         _write_json(entries, output, console)
-    if batch or output_format != "text":
+    if batch or missing or output_format != "text":
         _print_summary(console, entries, rows)
     return exit_code(failed, scores, fail_under)
 
