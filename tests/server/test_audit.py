@@ -86,7 +86,8 @@ def test_login_logout_and_failures_are_audited_without_secrets(api_on: Api) -> N
     assert "Nope!Nope!Nope1" not in dumped and token not in dumped and "audited" not in dumped
 
 
-def test_cli_verify_passes_then_names_the_edited_entry(api_on: Api, tmp_path: Path) -> None:
+def test_cli_verify_passes_then_names_the_edited_entry(api: Api, tmp_path: Path) -> None:
+    api_on = api
     fill(api_on)
     env = cli_environment(api_on.ctx.settings)
     ok = run_cli(["audit", "verify"], env, tmp_path)
@@ -99,7 +100,8 @@ def test_cli_verify_passes_then_names_the_edited_entry(api_on: Api, tmp_path: Pa
     assert "entry 5" in broken.stderr
 
 
-def test_cli_export_writes_json_lines_for_a_date_range(api_on: Api, tmp_path: Path) -> None:
+def test_cli_export_writes_json_lines_for_a_date_range(api: Api, tmp_path: Path) -> None:
+    api_on = api
     fill(api_on, 3)
     env = cli_environment(api_on.ctx.settings)
     output = tmp_path / "audit.jsonl"

@@ -61,6 +61,8 @@ def test_users_create_with_generated_and_typed_passwords(tmp_path: Path) -> None
     assert weak.returncode == 2 and "password" in weak.stderr
     duplicate = run_cli(["users", "create", "firstadmin", "--generate"], env, tmp_path)
     assert duplicate.returncode == 2
+    purge = run_cli(["retention", "purge"], env, tmp_path)
+    assert purge.returncode == 0 and "Purged 0 original(s)." in purge.stdout
 
 
 def test_serve_prepare_on_a_fresh_folder_serves_the_api(tmp_path: Path) -> None:
@@ -117,31 +119,39 @@ def test_serve_prepare_on_a_fresh_folder_serves_the_api(tmp_path: Path) -> None:
         ("FILE_ENCRYPTION_KEY", "your-base64-encoded-fernet-key", "FILE_ENCRYPTION_KEY"),
         ("DATABASE_ENCRYPTION_KEY", "@@@", "DATABASE_ENCRYPTION_KEY decodes to 0 bytes"),
         ("DATABASE_ENCRYPTION_KEY", "abc", "DATABASE_ENCRYPTION_KEY is not URL-safe base64"),
+        ("DATABASE_ENCRYPTION_KEY", "FILE", "reuse a key"),
     ],
 )
 def test_production_refuses_bad_keys_naming_the_variable(
     tmp_path: Path, variable: str, value: str, expected: str
 ) -> None:
+    from electroanalyzer.core.settings import SettingsError, generate_key_values, load_settings
+
+    keys = generate_key_values()
+    keys[variable] = keys["FILE_ENCRYPTION_KEY"] if value == "FILE" else value
+    with pytest.raises(SettingsError) as raised:
+        load_settings(**keys, environment="production", data_dir=tmp_path, config_dir=tmp_path)
+    assert expected in str(raised.value) and "keys generate" in str(raised.value)
+    for key_value in keys.values():
+        if len(key_value) >= 32:
+            assert key_value not in str(raised.value)
+
+
+def test_production_start_up_stops_with_the_message(tmp_path: Path) -> None:
     env = clean_environment(tmp_path, EA_ENVIRONMENT="production")
     run_cli(["keys", "generate"], env, tmp_path)
-    env[variable] = value
+    env["SECRET_KEY"] = "your-super-secret-jwt-key-minimum-32-chars"
     result = run_cli(["db", "upgrade"], env, tmp_path)
     assert result.returncode == 2
-    assert expected in result.stderr and "keys generate" in result.stderr
+    assert "SECRET_KEY looks like a placeholder" in result.stderr and "keys generate" in result.stderr
 
 
-def test_production_refuses_reused_keys(tmp_path: Path) -> None:
-    env = clean_environment(tmp_path, EA_ENVIRONMENT="production")
-    run_cli(["keys", "generate"], env, tmp_path)
-    values = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
-    env["DATABASE_ENCRYPTION_KEY"] = values["FILE_ENCRYPTION_KEY"]
-    result = run_cli(["db", "upgrade"], env, tmp_path)
-    assert result.returncode == 2 and "reuse a key" in result.stderr
+def test_development_warns_but_still_requires_keys(tmp_path: Path) -> None:
+    from electroanalyzer.core.settings import SettingsError, generate_key_values, load_settings
 
-
-def test_retention_purge_command(tmp_path: Path) -> None:
-    env = clean_environment(tmp_path)
-    run_cli(["keys", "generate"], env, tmp_path)
-    run_cli(["db", "upgrade"], env, tmp_path)
-    result = run_cli(["retention", "purge"], env, tmp_path)
-    assert result.returncode == 0 and "Purged 0 original(s)." in result.stdout
+    keys = generate_key_values()
+    keys["SECRET_KEY"] = "short-but-allowed-in-development"[:20]
+    assert load_settings(**keys, data_dir=tmp_path, config_dir=tmp_path).environment == "development"
+    keys.pop("FILE_ENCRYPTION_KEY")
+    with pytest.raises(SettingsError, match="FILE_ENCRYPTION_KEY is missing"):
+        load_settings(**keys, data_dir=tmp_path, config_dir=tmp_path, FILE_ENCRYPTION_KEY="")
