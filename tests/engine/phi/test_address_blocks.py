@@ -62,3 +62,21 @@ def test_street_words_not_person(detector: PhiDetector) -> None:
 def test_tube_and_spine_words_not_names(detector: PhiDetector) -> None:
     text = "She is NPO with G-tube feeds. MRI of C-spine at L5-S1."
     assert found(detector, text) == set()
+
+
+def test_listed_names_found(detector: PhiDetector) -> None:
+    text = "They had three children: Hleb, Sheila and Donna."
+    names = {value for entity_type, value in found(detector, text) if entity_type == "PERSON"}
+    assert names == {"Hleb", "Sheila", "Donna"}
+
+
+def test_eponym_test_not_name(detector: PhiDetector) -> None:
+    text = "Thomas test was positive on the right. Hawkins sign negative."
+    assert "PERSON" not in {entity_type for entity_type, _ in found(detector, text)}
+
+
+def test_city_line_above_country(detector: PhiDetector) -> None:
+    text = "Ship to:\nRua Antonio Dutra 1277\nSalvador\nBrazil 40010"
+    values = found(detector, text)
+    assert ("GPE", "Salvador") in values
+    assert ("ZIP_CODE", "40010") in values

@@ -32,11 +32,12 @@ EXTRA_COMMON_WORDS = frozenset(
         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
         "saturday", "sunday", "mr", "mrs", "ms", "dr", "md", "pt", "ot", "slp", "rn", "np", "pa",
         "medicare", "medicaid", "hipaa", "icd", "cpt", "emg", "mri", "ct", "ncv",
-        # Eponyms of clinical tests, scales and signs, which are also surnames or towns.
-        "oswestry", "berg", "tinetti", "barthel", "glasgow", "babinski", "hoffmann", "romberg", "phalen",
-        "tinel", "spurling", "apley", "lachman", "mcmurray", "thomas", "ober", "trendelenburg", "fugl-meyer",
-        "brunnstrom", "ashworth", "allen", "adson", "finkelstein", "hawkins", "neer", "yergason", "kernig",
-        "brudzinski", "lhermitte", "rinne", "weber", "rancho", "los amigos", "denver", "boston", "western",
+        # Eponyms of clinical tests, scales and signs that are rare as names. Eponyms that are
+        # common first names (Thomas, Allen) stay names unless "test" or "sign" follows.
+        "oswestry", "berg", "tinetti", "barthel", "babinski", "hoffmann", "romberg", "phalen", "tinel",
+        "spurling", "apley", "lachman", "mcmurray", "ober", "trendelenburg", "fugl-meyer", "brunnstrom",
+        "ashworth", "adson", "finkelstein", "neer", "yergason", "kernig", "brudzinski", "lhermitte", "rinne",
+        "rancho", "los amigos", "western",
     }
 )  # fmt: skip
 

@@ -6,6 +6,8 @@ place or a country, on the same line or the next, they are part of the address. 
 line right after a street line, or the words after "street, ", name the city.
 """
 
+import itertools
+
 import re2
 
 from electroanalyzer.engine.phi.entities import PhiEntity
@@ -27,8 +29,14 @@ CITY_AFTER_STREET = re2.compile(
     r"[ \t]*(?:$|[,\n]|\d)",
     OPTIONS,
 )
+# A line holding only one to four capitalized words (with particles), as a city line does.
+CITY_LINE = re2.compile(
+    r"^[ \t>]*(\p{Lu}[\p{L}'’.-]*(?:[ -](?:\p{Lu}[\p{L}'’.-]*|\p{Ll}{1,3})){0,3})[ \t,]*$", OPTIONS
+)
 ANCHOR_TYPES = frozenset({"GPE", "STREET_ADDRESS"})
 LINK_SCORE = 0.6
+# A city line outranks a first name read alone ("Salvador" above "Brazil"), which scores 0.7.
+CITY_SCORE = 0.75
 WINDOW = 60
 
 
@@ -50,7 +58,32 @@ class AddressBlockLinker:
             if entity.type in ANCHOR_TYPES:
                 codes.extend(_codes_around(text, entity))
         codes.extend(self._codes_after_regions(text))
+        codes.extend(self._cities_above_regions(text))
         return _merge(with_cities, codes)
+
+    def _cities_above_regions(self, text: str) -> list[PhiEntity]:
+        """Return the city line written right above a country or state line of an address."""
+        if "\n" not in text:
+            return []
+        found = []
+        offset = 0
+        lines = text.split("\n")
+        for line, next_line in itertools.pairwise(lines):
+            region = next_line.strip(" \t>").rstrip("0123456789 -")
+            if region and fold(region) in self._lexicons.regions:
+                found.extend(self._city_line(line, offset))
+            offset += len(line) + 1
+        return found
+
+    def _city_line(self, line: str, offset: int) -> list[PhiEntity]:
+        match = CITY_LINE.search(line)
+        if match is None:
+            return []
+        start, end = match.span(1)
+        words = line[start:end]
+        if fold(words) in self._lexicons.regions or fold(words.split()[0]) in self._lexicons.common_words:
+            return []
+        return [PhiEntity("GPE", offset + start, offset + end, CITY_SCORE, "AddressBlockLinker")]
 
     def _city_after(self, text: str, street: PhiEntity) -> list[PhiEntity]:
         match = CITY_AFTER_STREET.search(text[street.end : street.end + WINDOW])
@@ -63,7 +96,7 @@ class AddressBlockLinker:
         first = fold(words.split()[0])
         if fold(words) in self._lexicons.regions or first in self._lexicons.common_words:
             return []
-        return [PhiEntity("GPE", street.end + start, street.end + end, LINK_SCORE, "AddressBlockLinker")]
+        return [PhiEntity("GPE", street.end + start, street.end + end, CITY_SCORE, "AddressBlockLinker")]
 
     def _codes_after_regions(self, text: str) -> list[PhiEntity]:
         found = []

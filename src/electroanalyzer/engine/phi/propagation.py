@@ -1,11 +1,24 @@
 """Later mentions of a detected name: 'Mr. Okafor ... Okafor reports' finds the second one too."""
 
+import re2
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from electroanalyzer.engine.phi.entities import PhiEntity
 from electroanalyzer.engine.phi.lexicons import Lexicons, fold
+from electroanalyzer.engine.phi.patterns import OPTIONS
 from electroanalyzer.engine.phi.words import capitalized_runs
 
 MIN_WORD_LENGTH = 3
 PROPAGATED_SCORE = 0.6
+LISTED_SCORE = 0.5
+# A number after the word makes it a street ("Eyrarodda 66"), not a name.
+HOUSE_NUMBER_AFTER = re2.compile(r"^[ \t]+\d")
+LIST_WINDOW = 30
+NAME_WORD = r"(\p{Lu}[\p{Ll}\p{M}'’-]+)"
+LIST_NEXT = re2.compile(
+    r"^(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|,[ \t]*(?:and|or)[ \t]+)" + NAME_WORD + r"(?:$|[^\p{L}])", OPTIONS
+)
+LIST_PREVIOUS = re2.compile(r"(?:^|[^\p{L}])" + NAME_WORD + r"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+)$", OPTIONS)
 
 
 def propagate_names(text: str, entities: list[PhiEntity], lexicons: Lexicons) -> list[PhiEntity]:
@@ -29,4 +42,43 @@ def propagate_names(text: str, entities: list[PhiEntity], lexicons: Lexicons) ->
             if any(entity.start < word.end and word.start < entity.end for entity in entities):
                 continue
             added.append(PhiEntity("PERSON", word.start, word.end, PROPAGATED_SCORE, "NamePropagation"))
-    return sorted(entities + added, key=lambda entity: entity.start)
+    merged = sorted(entities + added, key=lambda entity: entity.start)
+    return add_listed_names(text, merged, lexicons)
+
+
+def add_listed_names(text: str, entities: list[PhiEntity], lexicons: Lexicons) -> list[PhiEntity]:
+    """Mark the other members of a list of names: 'Hleb, Sheila and Donna' after finding Sheila."""
+    found = list(entities)
+    queue = [entity for entity in entities if entity.type == "PERSON"]
+    while queue:
+        person = queue.pop()
+        for start, end in _list_neighbours(text, person):
+            folded = fold(text[start:end])
+            if (
+                folded in lexicons.common_words
+                or folded in lexicons.regions
+                or folded.split("'")[0] in STOP_WORDS
+            ):
+                continue
+            if HOUSE_NUMBER_AFTER.search(text[end : end + 8]) is not None:
+                continue
+            if any(other.start < end and start < other.end for other in found):
+                continue
+            neighbour = PhiEntity("PERSON", start, end, LISTED_SCORE, "NamePropagation")
+            found.append(neighbour)
+            queue.append(neighbour)
+    return sorted(found, key=lambda entity: entity.start)
+
+
+def _list_neighbours(text: str, person: PhiEntity) -> list[tuple[int, int]]:
+    spans = []
+    after = LIST_NEXT.search(text[person.end : person.end + LIST_WINDOW])
+    if after is not None:
+        start, end = after.span(1)
+        spans.append((person.end + start, person.end + end))
+    window_start = max(0, person.start - LIST_WINDOW)
+    before = LIST_PREVIOUS.search(text[window_start : person.start])
+    if before is not None:
+        start, end = before.span(1)
+        spans.append((window_start + start, window_start + end))
+    return spans

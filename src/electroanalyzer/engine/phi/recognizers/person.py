@@ -21,7 +21,8 @@ LABELS = (
 # Family roles, greetings and verbs of speech, directly before the name or with a comma.
 RELATIONS = (
     r"(?:son|daughter|wife|husband|mother|father|sister|brother|spouse|partner|friend|guardian|caregiver|"
-    r"grandson|granddaughter|grandmother|grandfather|niece|nephew|aunt|uncle|neighbor|my name is|"
+    r"grandson|granddaughter|grandmother|grandfather|niece|nephew|aunt|uncle|neighbor|kid|child|baby|"
+    r"cousin|boyfriend|girlfriend|fiancée?|my name is|"
     r"his name is|her name is|name is|i am|i'm|this is|hi|hello|dear|thanks|thank you|says|said|asked|"
     r"told|named|called|by|with|meet|met|call|ask)"
 )
@@ -49,6 +50,13 @@ CUE_AFTER = re2.compile(
 STREET_TYPE = re2.compile(
     r"^" + US_SUFFIX + r"$|(?i)^\p{L}*" + COMPOUND_ENDING + r"$|(?i)^(?:wei|club|union)$"
 )
+# An eponym names a test, sign or scale when one of these words follows it.
+EPONYM_AFTER = re2.compile(
+    r"(?i)^(?:'s|’s)?\s+(?:test|sign|maneuver|manoeuvre|scale|score|index|questionnaire|battery|"
+    r"assessment|position|reflex|syndrome|disease|procedure|technique|classification|criteria|brace)"
+)
+# A speaker label at the start of a line, as in transcripts: "Halldór: What a day."
+SPEAKER_LABEL = re2.compile(r"^:[ \t]")
 # A house number right before or after the words makes them a street, not a name.
 HOUSE_NUMBER_BEFORE = re2.compile(r"\d[ \t]+$")
 HOUSE_NUMBER_AFTER = re2.compile(r"^[ \t]+\d")
@@ -113,8 +121,13 @@ class PersonRecognizer(LocalRecognizer):
     def _judge_run(self, text: str, run: Sequence[Word]) -> tuple[int, int, float, str] | None:
         before = text[max(0, run[0].start - CUE_WINDOW) : run[0].start]
         after = text[run[-1].end : run[-1].end + 20]
+        if EPONYM_AFTER.search(after) is not None:
+            return None
+        line_start = run[0].start == 0 or text[run[0].start - 1] == "\n"
         strong = STRONG_CUE.search(before) is not None
         cued = strong or CUE_BEFORE.search(before) is not None or CUE_AFTER.search(after) is not None
+        speaker = line_start and SPEAKER_LABEL.search(after) is not None
+        cued = cued or (speaker and self._is_known_name(run[0]))
 
         name = self._name_words(run, cued=cued, strong=strong)
         if not name:

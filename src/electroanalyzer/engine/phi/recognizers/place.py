@@ -19,10 +19,13 @@ PLACE_CUE = re2.compile(
 # Labels and phrases that make any capitalized words after them a place.
 STRONG_PLACE_CUE = re2.compile(
     r"(?i)(?:^|[^\p{L}])(?:(?:lives in|living in|resides in|residing in|born in|moved to|relocated to|"
-    r"county of)\s*,?|(?:city|town|hometown|place of birth)\s*:)\s*$"
+    r"county of)\s*,?|(?:city|town|hometown|place of birth|where|location)\s*:)\s*$"
 )
 # Prepositions after which an unknown capitalized word is taken for a place.
-UNKNOWN_PLACE_CUE = re2.compile(r"(?i)(?:^|[^\p{L}])(?:in|from|near|at)\s+$")
+UNKNOWN_PLACE_CUE = re2.compile(
+    r"(?i)(?:^|[^\p{L}])(?:in|from|near|at|university of|college of|"
+    r"(?:flew|flown|travell?ed|went|drove|returned|moved|came|driving|flying)\s+(?:back\s+)?to)\s+$"
+)
 # A state abbreviation, a comma and a state, or a ZIP code right after the place.
 FOLLOWED_BY_STATE = re2.compile(
     r"^,?[ \t]*(?:(?:" + STATE_ABBREVIATIONS + r")(?:$|[^\p{L}])|\d{5}(?:$|[^\d]))"
