@@ -11,6 +11,8 @@ images, to tell a scan from an empty page.
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +41,21 @@ _ACTIVE_KEYS = frozenset({"JS", "JavaScript", "EmbeddedFile", "EmbeddedFiles", "
 # Action types (the /S entry of an action dictionary) that run code, start programs or send data.
 _ACTIVE_ACTIONS = frozenset({"JavaScript", "Launch", "SubmitForm", "ImportData", "RichMediaExecute"})
 _ACTIVE_TYPES = frozenset({"EmbeddedFile", "RichMedia", "Sound", "Movie"})
+
+# Errors that pdfminer raises, directly or from the standard library, on malformed input.
+PARSER_ERRORS = (
+    PSException,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    ArithmeticError,
+    struct.error,
+    zlib.error,
+)
 
 _EXPORT_HINT = (
     "Print or export the note to a plain PDF without forms, scripts or attachments and upload that."
@@ -162,7 +179,7 @@ def inspect_objects(document: PDFDocument) -> PdfInventory:
     for object_id in _object_ids(document):
         try:
             item = document.getobj(object_id)
-        except (PSException, ValueError, TypeError, KeyError, IndexError):
+        except PARSER_ERRORS:
             # NOTE: an object that pdfminer cannot parse is skipped, so its content is not checked
             # here; the raw byte scan still finds its names unless they sit in a compressed stream.
             continue

@@ -12,7 +12,6 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
-from pdfminer.psexceptions import PSException
 
 from electroanalyzer.engine.errors import (
     DocumentTooLarge,
@@ -23,7 +22,7 @@ from electroanalyzer.engine.errors import (
 )
 
 from .model import DocumentLimits
-from .pdf_safety import inspect_objects, scan_raw_bytes
+from .pdf_safety import PARSER_ERRORS, inspect_objects, scan_raw_bytes
 
 # pdfminer logs warnings that can quote bytes of the document, which may contain PHI.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -31,17 +30,6 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _DAMAGED = (
     "The PDF is damaged or malformed. Open it in a PDF reader, save or print it as a new PDF and upload that."
-)
-# Errors that pdfminer raises, directly or from the standard library, on malformed input.
-PARSER_ERRORS = (
-    PSException,
-    ValueError,
-    TypeError,
-    KeyError,
-    IndexError,
-    AttributeError,
-    AssertionError,
-    RecursionError,
 )
 
 
