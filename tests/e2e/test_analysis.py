@@ -54,6 +54,11 @@ def test_analyze_read_export_and_history(site: LiveSite, visit: Any, therapy_not
         page.locator(f"mark.evidence:has({target}) a").click()
         assert "#finding-" in page.url
 
+    met_link = page.locator("mark.evidence a").last
+    met_target = met_link.get_attribute("href") or ""
+    met_link.click()
+    assert page.locator(met_target).is_visible()
+
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export PDF").click()
     pdf = Path(download_info.value.path()).read_bytes()

@@ -46,6 +46,7 @@ def test_static_assets_are_local_files() -> None:
         "app.css",
         "favicon.svg",
         "password-policy.js",
+        "report.js",
         "session-timeout.js",
         "theme.js",
         "upload.js",
