@@ -121,8 +121,11 @@ def test_inactivity_warning_then_sign_out(tmp_path: Path, visit: Any) -> None:
         assert "You will be signed out in" in dialog.inner_text()
         tab.check("timeout-warning")
 
-        page.get_by_role("button", name="Stay signed in").click()
+        with page.expect_response("**/session/keepalive") as keepalive:
+            page.get_by_role("button", name="Stay signed in").click()
+        assert keepalive.value.ok
         dialog.wait_for(state="hidden")
+        assert "/login" not in page.url
 
         page.clock.fast_forward(61_000)
         page.wait_for_url("**/login?reason=timeout")
