@@ -129,7 +129,8 @@ class NetworkPolicy(_Model):
     max_header_bytes: int = Field(default=16384, ge=1024, le=1_048_576)
     max_header_count: int = Field(default=100, ge=10, le=1000)
     max_json_body_bytes: int = Field(default=1_048_576, ge=1024, le=104_857_600)
-    max_form_body_bytes: int = Field(default=65536, ge=1024, le=10_485_760)
+    # URL-encoding grows text about 1.5x; a custom rubric posted from the web page is about 80 KB.
+    max_form_body_bytes: int = Field(default=1_048_576, ge=1024, le=10_485_760)
     max_part_header_bytes: int = Field(default=4096, ge=256, le=65536)
     # A body that trickles in slower than this is cut off (slow-body attacks); headers need a proxy timeout.
     body_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
