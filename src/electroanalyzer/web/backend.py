@@ -6,7 +6,6 @@ what a browser needs around them (cookies, the pending second sign-in step, CSRF
 
 import base64
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,6 @@ from electroanalyzer.core.keys import derive_key
 from electroanalyzer.users.models import User
 from electroanalyzer.users.passwords import KEYBOARD_ROWS, REPEAT_LENGTH, SEQUENCE_LENGTH
 
-logger = logging.getLogger(__name__)
 REFRESH_COOKIE = "ea_refresh"
 SECURE_REFRESH_COOKIE = "__Host-ea_refresh"
 PENDING_COOKIE = "ea_login_pending"
@@ -44,12 +42,6 @@ def context_of(request: Request) -> ServerContext:
 
 def is_secure(request: Request) -> bool:
     return request.url.scheme == "https"
-
-
-@dataclass(frozen=True)
-class ResolvedUser:
-    current: CurrentUser
-    mfa_enabled: bool
 
 
 def resolve_user(request: Request) -> Any:

@@ -7,7 +7,6 @@ for `page_user` (redirects to sign-in when no user is signed in) or `page_permis
 exactly like a missing one).
 """
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,6 @@ from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permissi
 from electroanalyzer.web import backend
 from electroanalyzer.web.errors import LoginRequired, MfaEnrolmentNeeded, PageNotFound
 
-logger = logging.getLogger(__name__)
 STATIC_PREFIX = "/static/"
 API_PREFIX = "/api/"
 WARNING_SECONDS = 120
@@ -156,7 +154,3 @@ def page_permission(permission: Permission) -> Callable[[Request], WebUser]:
         return user
 
     return dependency
-
-
-def add_flash(request: Request, kind: str, text: str) -> None:
-    request.state.web_context.setdefault("flashes", []).append({"kind": kind, "text": text})

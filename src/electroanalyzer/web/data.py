@@ -55,7 +55,6 @@ class AnalysisSummary:
     score: float | None
     state: str
     created_at: datetime
-    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,14 +88,6 @@ def _file_names(request: Request, document_ids: list[str]) -> dict[str, str]:
     with context_of(request).session_factory() as db:
         rows = db.execute(select(Document.id, Document.file_name).where(Document.id.in_(document_ids))).all()
     return {str(document_id): str(name) for document_id, name in rows}
-
-
-def _owner_names(request: Request, owner_ids: set[int]) -> dict[int, str]:
-    from electroanalyzer.users.models import User
-
-    with context_of(request).session_factory() as db:
-        rows = db.execute(select(User.id, User.username).where(User.id.in_(owner_ids))).all()
-    return {int(user_id): str(name) for user_id, name in rows}
 
 
 def _visible_analyses(request: Request, user: Any, *, limit: int) -> list[AnalysisSummary]:

@@ -71,7 +71,6 @@ def home(
         "trend_svg": line_chart(trend, "score-trend") if trend else "",
         "missed": dashboard.missed,
         "analyses": dashboard.recent[:HOME_RECENT],
-        "show_owner": user.can(Permission.ANY_DOCUMENT_READ),
         "can_upload": user.can(Permission.DOCUMENT_CREATE),
     }
     return render_page(request, "home.html", context)

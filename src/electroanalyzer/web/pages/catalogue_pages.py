@@ -89,7 +89,6 @@ def history(
         "base_query": urlencode({key: value for key, value in filters.items() if value}),
         "document_types": list(DOCUMENT_TYPE_NAMES.items()),
         "sort_options": SORT_OPTIONS,
-        "show_owner": user.can(Permission.ANY_DOCUMENT_READ),
     }
     return render_page(request, "history.html", context)
 
