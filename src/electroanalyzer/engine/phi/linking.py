@@ -1,7 +1,7 @@
 """Address-block rules: postal codes and city lines next to a detected street or place.
 
 Many countries write bare four- to six-digit postal codes ("75001 Paris", "Springfield 62704",
-"Norway 0150"), which cannot be told from other numbers on their own. Next to a street, a
+"Norway 0150"), which cannot be distinguished from other numbers on their own. Next to a street, a
 place or a country, on the same line or the next, they are part of the address. Likewise the
 line right after a street line, or the words after "street, ", name the city.
 """
@@ -41,7 +41,7 @@ WINDOW = 60
 
 
 class AddressBlockLinker:
-    """Add the postal codes and city names that stand in address blocks around detections."""
+    """Add the postal codes and city names that appear in address blocks around detections."""
 
     def __init__(self, lexicons: Lexicons) -> None:
         self._lexicons = lexicons
