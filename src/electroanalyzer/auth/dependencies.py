@@ -5,11 +5,12 @@ TLS). Tokens in the query string are never read. Every route under /api/v2 decla
 `public`; a test fails when one declares neither.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from electroanalyzer.auth import service
 from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permission, has_permission
@@ -21,7 +22,7 @@ ACCESS_COOKIE = "ea_access"
 SECURE_ACCESS_COOKIE = "__Host-ea_access"
 
 
-def get_context(request: Request) -> ServerContext:
+async def get_context(request: Request) -> ServerContext:
     context: ServerContext = request.app.state.context
     return context
 
@@ -55,11 +56,24 @@ def current_user(request: Request, ctx: Annotated[ServerContext, Depends(get_con
     return user
 
 
-def require(*permissions: Permission) -> Callable[..., CurrentUser]:
+def record_denial(
+    ctx: ServerContext, request: Request, user: CurrentUser, permissions: tuple[Permission, ...]
+) -> None:
+    from electroanalyzer.audit import service as audit
+
+    wanted = ",".join(permission.value for permission in permissions)
+    path = request.url.path[:200]
+    details: dict[str, str | int | float | bool | None] = {"permission": wanted, "path": path}
+    audit.record(ctx, "authz:denied", "denied", actor_id=user.id, details=details)
+    client = client_address(request)
+    service.signal("authz:denied", "denied", user_id=user.id, client=client, permission=wanted)
+
+
+def require(*permissions: Permission) -> Callable[..., Awaitable[CurrentUser]]:
     """Return a dependency that authenticates and checks that the role has at least one of
     `permissions`; denials are audited."""
 
-    def dependency(
+    async def dependency(
         request: Request,
         user: Annotated[CurrentUser, Depends(current_user)],
         ctx: Annotated[ServerContext, Depends(get_context)],
@@ -67,19 +81,7 @@ def require(*permissions: Permission) -> Callable[..., CurrentUser]:
         if user.mfa_pending and not MFA_ENROLMENT_PERMISSIONS.intersection(permissions):
             raise MfaEnrolmentRequired()
         if not any(has_permission(user.role, permission) for permission in permissions):
-            wanted = ",".join(permission.value for permission in permissions)
-            from electroanalyzer.audit import service as audit
-
-            audit.record(
-                ctx,
-                "authz:denied",
-                "denied",
-                actor_id=user.id,
-                details={"permission": wanted, "path": request.url.path[:200]},
-            )
-            service.signal(
-                "authz:denied", "denied", user_id=user.id, client=client_address(request), permission=wanted
-            )
+            await run_in_threadpool(record_denial, ctx, request, user, permissions)
             raise PermissionDenied()
         return user
 

@@ -13,9 +13,10 @@ from electroanalyzer.auth.dependencies import (
     current_user,
     get_context,
     public,
+    record_denial,
     require,
 )
-from electroanalyzer.auth.permissions import Permission, Role
+from electroanalyzer.auth.permissions import Permission, Role, has_permission
 from electroanalyzer.auth.schemas import (
     LoginRequest,
     MfaCodeRequest,
@@ -30,7 +31,7 @@ from electroanalyzer.auth.schemas import (
 )
 from electroanalyzer.auth.service import CurrentUser, TokenPair
 from electroanalyzer.core.context import ServerContext
-from electroanalyzer.core.errors import InvalidInput, PermissionDenied
+from electroanalyzer.core.errors import InvalidInput, MfaEnrolmentRequired, PermissionDenied
 from electroanalyzer.core.request_forms import read_small_form
 from electroanalyzer.users import service as users
 
@@ -150,7 +151,12 @@ def _registration_actor(request: Request, ctx: ServerContext) -> int | None:
     if ctx.settings.policies.registration.self_registration_enabled:
         return None
     user = current_user(request, ctx)
-    return require(Permission.USER_REGISTER)(request, user, ctx).id
+    if user.mfa_pending:
+        raise MfaEnrolmentRequired()
+    if not has_permission(user.role, Permission.USER_REGISTER):
+        record_denial(ctx, request, user, (Permission.USER_REGISTER,))
+        raise PermissionDenied()
+    return user.id
 
 
 @router.post("/register", response_model=UserRead, status_code=201, dependencies=[Depends(public)])

@@ -234,8 +234,12 @@ def authenticate(ctx: ServerContext, token: str, *, client: str | None = None) -
         signal("auth:token:invalid", "failure", client=client, reason=str(error.data.get("reason_code", "")))
         raise
     with ctx.session_factory() as db, db.begin():
-        session = db.get(AuthSession, claims.session_id)
-        user = db.get(User, claims.user_id)
+        row = db.execute(
+            select(AuthSession, User)
+            .join(User, User.id == AuthSession.user_id)
+            .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
+        ).first()
+        session, user = (row[0], row[1]) if row is not None else (None, None)
         problem = (
             "unknown_session" if session is None or user is None else _session_is_live(ctx, session, now)
         )
