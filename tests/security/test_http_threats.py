@@ -151,3 +151,36 @@ def test_repeated_payloads_block_the_client(live_app: Any) -> None:
     assert incident.status == "contained"
     assert incident.detection_count == 3
     assert "client_blocked" in incident.containment_actions
+
+
+def test_payload_in_websocket_url_rejected(app: Any) -> None:
+    import asyncio
+
+    from starlette.types import Message
+
+    from electroanalyzer.security.threat_middleware import ThreatDetectionMiddleware
+
+    reached: list[str] = []
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(scope["path"])
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "websocket.connect"}
+
+    middleware = ThreatDetectionMiddleware(inner, app.security.matcher, app.security.resolver)
+    scope = {
+        "type": "websocket",
+        "path": "/ws",
+        "raw_path": b"/ws",
+        "query_string": b"q=<script>",
+        "headers": [],
+    }
+    asyncio.run(middleware(scope, receive, send))
+    assert reached == []
+    assert sent == [{"type": "websocket.close", "code": 1008}]

@@ -45,7 +45,11 @@ class ThreatDetectionMiddleware:
         reported = worst(blocking) or worst(detections)
         if self.on_detect is not None and reported is not None:
             self.on_detect(reported, client, str(scope.get("path", ""))[:200])
-        if blocking and scope["type"] == "http":
+        if blocking and scope["type"] == "websocket":
+            # Closing before accepting makes the server reject the handshake with 403.
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if blocking:
             await send_problem(
                 send,
                 scope,
