@@ -13,10 +13,14 @@ import re2
 from electroanalyzer.engine.phi.entities import PhiEntity
 from electroanalyzer.engine.phi.lexicons import Lexicons, fold
 from electroanalyzer.engine.phi.patterns import OPTIONS
+from electroanalyzer.engine.phi.spans import DisjointSpans
 
+# A postal code may follow on the same line or the next, after an optional two-letter state or
+# province code ("Halifax\nNS\nB3H 1A1").
 POSTAL_CODE = r"(\d{3,6}(?:[ -]\d{2,4})?|\d{4} ?[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d)"
 AFTER = re2.compile(
-    r"^[ \t]*,?[ \t]*\n?[ \t>]*(?:[A-Z]{2}[ \t]+)?" + POSTAL_CODE + r"(?:$|[^\p{L}\p{N}])", OPTIONS
+    r"^[ \t]*,?[ \t]*\n?[ \t>]*(?:[A-Z]{2}[ \t]*,?[ \t]*\n?[ \t>]*)?" + POSTAL_CODE + r"(?:$|[^\p{L}\p{N}])",
+    OPTIONS,
 )
 BEFORE = re2.compile(POSTAL_CODE + r"[ \t]*,?[ \t]*\n?[ \t]*$", OPTIONS)
 # A country or state name followed by a postal code, as on the last line of an address.
@@ -133,11 +137,11 @@ def _merge(entities: list[PhiEntity], candidates: list[PhiEntity]) -> list[PhiEn
     The address structure outweighs the weakest name rule, so a city line such as
     "Velká Bukovina" replaces a PERSON read from two unknown capitalized words.
     """
-    merged = list(entities)
+    spans = DisjointSpans(entities)
     for candidate in candidates:
-        clashing = [other for other in merged if candidate.start < other.end and other.start < candidate.end]
+        clashing = spans.clashing(candidate.start, candidate.end)
         if all(other.score < candidate.score for other in clashing):
-            merged = [other for other in merged if other not in clashing]
-            merged.append(candidate)
-    merged.sort(key=lambda entity: entity.start)
-    return merged
+            for other in clashing:
+                spans.remove(other)
+            spans.add(candidate)
+    return spans.to_list()

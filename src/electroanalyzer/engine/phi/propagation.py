@@ -6,6 +6,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from electroanalyzer.engine.phi.entities import PhiEntity
 from electroanalyzer.engine.phi.lexicons import Lexicons, fold
 from electroanalyzer.engine.phi.patterns import OPTIONS
+from electroanalyzer.engine.phi.spans import DisjointSpans
 from electroanalyzer.engine.phi.words import capitalized_runs
 
 MIN_WORD_LENGTH = 3
@@ -34,22 +35,17 @@ def propagate_names(text: str, entities: list[PhiEntity], lexicons: Lexicons) ->
     if not name_words:
         return entities
 
-    added = []
+    spans = DisjointSpans(entities)
     for run in capitalized_runs(text):
         for word in run:
-            if word.folded not in name_words:
-                continue
-            if any(entity.start < word.end and word.start < entity.end for entity in entities):
-                continue
-            added.append(PhiEntity("PERSON", word.start, word.end, PROPAGATED_SCORE, "NamePropagation"))
-    merged = sorted(entities + added, key=lambda entity: entity.start)
-    return add_listed_names(text, merged, lexicons)
+            if word.folded in name_words and not spans.overlaps(word.start, word.end):
+                spans.add(PhiEntity("PERSON", word.start, word.end, PROPAGATED_SCORE, "NamePropagation"))
+    return add_listed_names(text, spans, lexicons)
 
 
-def add_listed_names(text: str, entities: list[PhiEntity], lexicons: Lexicons) -> list[PhiEntity]:
+def add_listed_names(text: str, spans: DisjointSpans, lexicons: Lexicons) -> list[PhiEntity]:
     """Mark the other members of a list of names: 'Hleb, Sheila and Donna' after finding Sheila."""
-    found = list(entities)
-    queue = [entity for entity in entities if entity.type == "PERSON"]
+    queue = [entity for entity in spans.to_list() if entity.type == "PERSON"]
     while queue:
         person = queue.pop()
         for start, end in _list_neighbours(text, person):
@@ -60,14 +56,12 @@ def add_listed_names(text: str, entities: list[PhiEntity], lexicons: Lexicons) -
                 or folded.split("'")[0] in STOP_WORDS
             ):
                 continue
-            if HOUSE_NUMBER_AFTER.search(text[end : end + 8]) is not None:
-                continue
-            if any(other.start < end and start < other.end for other in found):
+            if HOUSE_NUMBER_AFTER.search(text[end : end + 8]) is not None or spans.overlaps(start, end):
                 continue
             neighbour = PhiEntity("PERSON", start, end, LISTED_SCORE, "NamePropagation")
-            found.append(neighbour)
+            spans.add(neighbour)
             queue.append(neighbour)
-    return sorted(found, key=lambda entity: entity.start)
+    return spans.to_list()
 
 
 def _list_neighbours(text: str, person: PhiEntity) -> list[tuple[int, int]]:
