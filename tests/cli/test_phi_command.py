@@ -72,3 +72,23 @@ def test_phi_rejected_document_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(build_app(), ["phi", str(empty)])
     assert result.exit_code == 1
     assert "empty.txt:" in result.stderr
+
+
+def test_phi_hash_key_too_short_exits_2(note_with_phi: Path, tmp_path: Path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_bytes(b"0123456789abcde")
+    result = runner.invoke(
+        build_app(), ["phi", str(note_with_phi), "--redaction", "hash", "--hash-key-file", str(key_file)]
+    )
+    assert result.exit_code == 2
+    assert "at least 16 bytes" in result.stderr
+
+
+def test_phi_hash_key_from_environment(note_with_phi: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EA_PHI_HASH_KEY", "an-environment-key-of-32-bytes!!")
+    first = runner.invoke(build_app(), ["phi", str(note_with_phi), "--redaction", "hash"])
+    monkeypatch.setenv("EA_PHI_HASH_KEY", "another-environment-key-32-bytes")
+    second = runner.invoke(build_app(), ["phi", str(note_with_phi), "--redaction", "hash"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith("Patient: [NAME:")
+    assert first.stdout != second.stdout
