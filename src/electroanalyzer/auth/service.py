@@ -158,7 +158,7 @@ def _fail_login(
             db, account_key=a_key, client_key=c_key, now=now, policy=ctx.settings.policies.lockout
         )
     audit.record(ctx, "auth:login", "failure", actor_id=user_id, details={"reason": "invalid_credentials"})
-    signal("auth:login:failed", "failure", user_id=user_id, client=client)
+    signal("auth:login:failed", "failure", user_id=user_id, client=client, account=a_key)
     for kind in locked:
         audit.record(ctx, "auth:lockout", "failure", actor_id=user_id, details={"scope": kind})
         signal("auth:lockout", "failure", user_id=user_id, client=client, scope=kind)
