@@ -107,3 +107,27 @@ def test_blocks_expire() -> None:
     assert blocklist.remaining_seconds("192.0.2.1") >= 1
     blocklist.block("192.0.2.2", 0)
     assert blocklist.remaining_seconds("192.0.2.2") == 0
+
+
+def test_failed_logins_for_many_accounts_are_stuffing(tmp_path: Path, live_app: Any) -> None:
+    config = custom_config(
+        tmp_path,
+        {
+            "rate_limits": {"trusted_proxies": ["127.0.0.1/32"]},
+            "incidents": {"stuffing_usernames": 5, "brute_force_failures": 50},
+        },
+    )
+    app = live_app(config_dir=config, enable_rate_limiting=False)
+    with app.client() as client:
+        for index in range(5):
+            client.cookies.clear()
+            response = client.post(
+                "/api/v2/auth/token",
+                json={"username": f"someone{index}", "password": "Wrong-password-1!"},
+                headers={"X-Forwarded-For": "198.51.100.77"},
+            )
+            assert response.status_code == 401
+        kinds = incident_kinds(app)  # waits until the events are stored and the rules have run
+        after = client.get("/api/v2/health", headers={"X-Forwarded-For": "198.51.100.77"})
+    assert "behaviour:credential_stuffing" in kinds
+    assert after.status_code == 403  # high severity: the address is blocked
