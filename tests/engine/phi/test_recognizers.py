@@ -21,6 +21,8 @@ SHOULD_MATCH = [
     ("Her daughter Linda will drive her.", "PERSON", "Linda"),
     ("Mrs. Kowalczyk reports less pain.", "PERSON", "Kowalczyk"),
     ("Therapist: Ahmed Haddad", "PERSON", "Ahmed Haddad"),
+    ("Timotea lives on Via Roma 12.", "PERSON", "Timotea"),
+    ("Sometimes people call me Piusz.", "PERSON", "Piusz"),
     ("DOB: 03/14/1950", "DATE_TIME", "03/14/1950"),
     ("Evaluated on March 3, 2021 in clinic.", "DATE_TIME", "March 3, 2021"),
     ("Admitted 2020-06-20 14:11:22 to the unit.", "DATE_TIME", "2020-06-20 14:11:22"),

@@ -24,6 +24,7 @@ RELATIONS = (
     r"grandson|granddaughter|grandmother|grandfather|niece|nephew|aunt|uncle|neighbor|kid|child|baby|"
     r"cousin|boyfriend|girlfriend|fiancée?|my name is|"
     r"his name is|her name is|name is|i am|i'm|this is|hi|hello|dear|thanks|thank you|says|said|asked|"
+    r"call me|calls me|known as|nicknamed|"
     r"told|named|called|by|with|meet|met|call|ask)"
 )
 CUE_BEFORE = re2.compile(
@@ -43,7 +44,8 @@ NOT_NAMES = frozenset(
 CUE_AFTER = re2.compile(
     r"^(?:,?\s*(?:MD|M\.D\.|DO|D\.O\.|PT|DPT|MPT|OT|OTR/L|OTR|COTA|PTA|SLP|CCC-SLP|MS|MA|RN|LPN|NP|PA-C|"
     r"PhD|Jr\.?|Sr\.?|III|II|IV)(?:$|[^\p{L}])|\s+(?:says|said|reports|reported|stated|states|told|asked|"
-    r"agreed|denies|denied|presents|presented)(?:$|[^\p{L}])|'s\s)"
+    r"agreed|denies|denied|presents|presented|lives|lived|began|works|worked|is from|was from|was born|"
+    r"grew up|married|died|wrote)(?:$|[^\p{L}])|'s\s)"
 )
 
 # Street types that end street names ("Frederikke Coves", "Villacher Strasse").
