@@ -275,7 +275,7 @@ def main() -> int:
         ),
     ]
     lines = [
-        "## Server (issue 4)",
+        "## Server",
         "",
         f"`python -m bench.server`: `electroanalyzer serve` (SQLite, defence layers on except rate limits) in a "
         f"separate process; an asyncio httpx load generator on loopback; {LOAD_REQUESTS} reads of "

@@ -152,7 +152,7 @@ def worker(
 
     ctx = _context()
     configure_logging(ctx.settings.log_level)
-    done = work_forever(ctx, ctx.settings.redis_url, max_jobs=max_jobs)
+    done = work_forever(ctx, max_jobs=max_jobs)
     typer.echo(f"Processed {done} job(s).")
 
 

@@ -87,6 +87,7 @@ YAML_SETTINGS = (
     "database_url",
     "job_backend",
     "job_workers",
+    "job_queue",
     "redis_url",
     "rate_limit_storage_url",
     "retention_purge_interval_minutes",
@@ -155,6 +156,12 @@ class Settings(BaseSettings):
     )
     job_backend: Literal["memory", "redis"] = Field(
         default="memory", validation_alias=AliasChoices("EA_JOB_BACKEND", "job_backend")
+    )
+    job_queue: str = Field(
+        default="electroanalyzer:analysis-jobs",
+        min_length=1,
+        max_length=128,
+        validation_alias=AliasChoices("EA_JOB_QUEUE", "job_queue"),
     )
     job_workers: int = Field(
         default=2, ge=1, le=64, validation_alias=AliasChoices("EA_JOB_WORKERS", "job_workers")

@@ -9,7 +9,6 @@ from electroanalyzer.analyses.execution import run_analysis
 from electroanalyzer.core.context import ServerContext
 
 logger = logging.getLogger(__name__)
-REDIS_QUEUE = "electroanalyzer:analysis-jobs"
 
 
 class JobRunner(Protocol):
@@ -41,29 +40,28 @@ class ThreadPoolJobRunner:
 class RedisJobRunner:
     """Enqueue only; the analyses run in `electroanalyzer worker` processes (see `work_forever`)."""
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, queue: str) -> None:
         import redis
 
         self._client = redis.Redis.from_url(redis_url)
+        self._queue = queue
 
     def submit(self, analysis_id: str) -> None:
-        self._client.lpush(REDIS_QUEUE, analysis_id)
+        self._client.lpush(self._queue, analysis_id)
 
     def shutdown(self) -> None:
         self._client.close()
 
 
-def work_forever(
-    ctx: ServerContext, redis_url: str, *, max_jobs: int | None = None, poll_seconds: int = 5
-) -> int:
+def work_forever(ctx: ServerContext, *, max_jobs: int | None = None, poll_seconds: int = 5) -> int:
     """Take job ids from the Redis queue and run them until stopped (or `max_jobs` done); return the count."""
     import redis
 
-    client = redis.Redis.from_url(redis_url)
+    client = redis.Redis.from_url(ctx.settings.redis_url)
     done = 0
     try:
         while max_jobs is None or done < max_jobs:
-            item = client.brpop([REDIS_QUEUE], timeout=poll_seconds)
+            item = client.brpop([ctx.settings.job_queue], timeout=poll_seconds)
             if item is None:
                 continue
             raw = item[1]
@@ -77,5 +75,5 @@ def work_forever(
 
 def build_runner(ctx: ServerContext) -> JobRunner:
     if ctx.settings.job_backend == "redis":
-        return RedisJobRunner(ctx.settings.redis_url)
+        return RedisJobRunner(ctx.settings.redis_url, ctx.settings.job_queue)
     return ThreadPoolJobRunner(ctx, ctx.settings.job_workers)
