@@ -101,7 +101,8 @@ def _empty_postgres(url: str) -> None:
         tables = [
             row[0]
             for row in connection.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                "SELECT tablename FROM pg_tables "
+                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
             )
         ]
         connection.execute(

@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 import pytest
+
 from electroanalyzer.auth.dependencies import RouteAccess, route_access_table
 from electroanalyzer.auth.permissions import ROLE_PERMISSIONS, Permission, Role
 from server.support import Api

@@ -1,7 +1,6 @@
 """Admin API (users, sessions, settings), dashboards, rubrics, health and retention."""
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest

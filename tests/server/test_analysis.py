@@ -90,7 +90,7 @@ def test_other_therapist_gets_404_everywhere_and_is_audited(api_on: Api, note: b
             k: v for k, v in absent.json().items() if k != "request_id"
         }
     assert api_on.delete(f"/api/v2/analysis/{analysis_id}", token=intruder).status_code == 404
-    assert api_on.get(f"/api/v2/analysis?owner_id=1", token=intruder).json()["total"] == 0
+    assert api_on.get("/api/v2/analysis?owner_id=1", token=intruder).json()["total"] == 0
     assert ("authz:denied", "denied") in audit_actions(api_on)
     assert api_on.get(f"/api/v2/analysis/{analysis_id}/result", token=owner).status_code == 200
 

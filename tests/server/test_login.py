@@ -17,7 +17,7 @@ from server.support import PASSWORD, Api
 TOKEN_URL = "/api/v2/auth/token"
 
 
-def failed_login(api: Api, username: str, password: str = "Wrong!Password123") -> dict[str, object]:
+def failed_login(api: Api, username: str, password: str = "Wrong!Password123") -> dict[str, object]:  # noqa: S107
     response = api.post(TOKEN_URL, json={"username": username, "password": password})
     body: dict[str, object] = response.json()
     body.pop("request_id", None)
