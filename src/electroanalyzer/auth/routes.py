@@ -129,8 +129,17 @@ def logout(
 
 
 @router.get("/me", response_model=UserRead)
-def me(user: Annotated[CurrentUser, Depends(require(Permission.SELF_READ))], ctx: Context) -> UserRead:
-    return UserRead.model_validate(users.get_user(ctx, user.id).__dict__)
+async def me(user: Annotated[CurrentUser, Depends(require(Permission.SELF_READ))]) -> UserRead:
+    """The signed-in account, as loaded by this request's session check (no further query)."""
+    return UserRead(
+        id=user.id,
+        username=user.username,
+        email=user.email,
+        full_name=user.full_name,
+        role=user.role,
+        is_active=True,
+        mfa_enabled=user.mfa_enabled,
+    )
 
 
 @router.post("/password", status_code=200)

@@ -48,6 +48,9 @@ class CurrentUser:
     role: Role
     session_id: str
     mfa_pending: bool = False
+    email: str | None = None
+    full_name: str | None = None
+    mfa_enabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,16 @@ def authenticate(ctx: ServerContext, token: str, *, client: str | None = None) -
         assert session is not None and user is not None
         if (now - session.last_seen_at).total_seconds() >= LAST_SEEN_WRITE_INTERVAL:
             session.last_seen_at = now
-        return CurrentUser(user.id, user.username, Role(user.role), session.id, session.mfa_pending)
+        return CurrentUser(
+            user.id,
+            user.username,
+            Role(user.role),
+            session.id,
+            session.mfa_pending,
+            user.email,
+            user.full_name,
+            user.mfa_enabled,
+        )
 
 
 def refresh(ctx: ServerContext, refresh_token: str, *, client: str | None) -> TokenPair:
