@@ -1,7 +1,7 @@
 """A sorted set of disjoint spans with logarithmic overlap checks.
 
-Detection adds entities one by one and must skip candidates that overlap earlier ones; with
-plain lists that check is linear, which makes a note with thousands of names quadratic.
+Detection adds entities one by one and must skip candidates that overlap earlier ones. With
+plain lists that check is linear, so a note with thousands of names would take quadratic time.
 """
 
 import bisect
@@ -18,7 +18,7 @@ class DisjointSpans:
 
     def clashing(self, start: int, end: int) -> list[PhiEntity]:
         """Return the entities that overlap the half-open span [start, end)."""
-        # Spans are disjoint, so their ends rise with their starts; the overlapping ones form
+        # Spans are disjoint, so their ends rise with their starts. The overlapping ones form
         # one run just before the first entity that starts at or after `end`.
         last = bisect.bisect_left(self._starts, end)
         first = last

@@ -72,9 +72,9 @@ UNKNOWN_PAIR_SCORE = 0.5
 class PersonRecognizer(LocalRecognizer):
     """Names of patients, relatives and clinicians.
 
-    A run of capitalized words is a name when a cue is next to it (an honorific, a note
-    label such as "Patient:", "signed by", a family role, a credential such as ", PT"), or
-    when it starts with a first name from the 1990 US Census lists. Words that clinicians also
+    A run of capitalized words is a name when a cue is next to it: an honorific, a note label
+    such as "Patient:" or "signed by", a family role, or a credential such as ", PT". It is
+    also a name when it starts with a first name from the 1990 US Census lists. Words that clinicians also
     write in lowercase ("Will", "Normal") need a cue. Census lists: `names` package 0.3.0.
 
     NOTE: a name missing from the Census lists with no cue next to it (many non-US names) is
