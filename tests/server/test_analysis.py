@@ -62,6 +62,10 @@ def test_upload_analyze_read_export_delete(api_on: Api, note: bytes) -> None:
     assert exported.status_code == 200 and exported.json()["documents"][0]["score"] == body["score"]
     assert api_on.get(f"/api/v2/analysis/{analysis_id}/export?format=exe", token=token).status_code == 422
 
+    original = api_on.get(f"/api/v2/analysis/{analysis_id}/original", token=token)
+    assert original.status_code == 200 and original.content == note
+    assert original.headers["content-disposition"].startswith("attachment")
+
     events = api_on.get(f"/api/v2/analysis/{analysis_id}/events", token=token)
     assert events.headers["content-type"].startswith("text/event-stream")
     assert "event: done" in events.text
@@ -72,7 +76,7 @@ def test_upload_analyze_read_export_delete(api_on: Api, note: bytes) -> None:
     assert api_on.delete(f"/api/v2/analysis/{analysis_id}", token=token).status_code == 204
     assert api_on.get(f"/api/v2/analysis/{analysis_id}", token=token).status_code == 404
     actions = audit_actions(api_on)
-    for expected in ("document:upload", "phi:view", "phi:export", "document:delete"):
+    for expected in ("document:upload", "phi:view", "phi:export", "phi:download", "document:delete"):
         assert (expected, "success") in actions
 
 
@@ -82,7 +86,7 @@ def test_other_therapist_gets_404_everywhere_and_is_audited(api_on: Api, note: b
     owner, intruder = api_on.token("owner"), api_on.token("intruder")
     analysis_id = finished(api_on, owner, note)["id"]
     missing_id = "00000000-0000-0000-0000-000000000000"
-    for suffix in ("", "/result", "/export?format=json", "/events"):
+    for suffix in ("", "/result", "/export?format=json", "/events", "/original"):
         theirs = api_on.get(f"/api/v2/analysis/{analysis_id}{suffix}", token=intruder)
         absent = api_on.get(f"/api/v2/analysis/{missing_id}{suffix}", token=intruder)
         assert theirs.status_code == absent.status_code == 404
@@ -132,6 +136,7 @@ def test_viewer_reads_only_shared_reports_and_cannot_upload(api_on: Api, note: b
     assert api_on.get(f"/api/v2/analysis/{shared_id}/result", token=viewer).status_code == 200
     assert api_on.get(f"/api/v2/analysis/{shared_id}/export?format=json", token=viewer).status_code == 200
     assert api_on.get(f"/api/v2/analysis/{private_id}/result", token=viewer).status_code == 404
+    assert api_on.get(f"/api/v2/analysis/{shared_id}/original", token=viewer).status_code == 403
     assert api_on.delete(f"/api/v2/analysis/{shared_id}", token=viewer).status_code == 403
     listed = api_on.get("/api/v2/analysis", token=viewer).json()
     assert [item["id"] for item in listed["items"]] == [shared_id]

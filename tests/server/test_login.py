@@ -147,3 +147,19 @@ def test_validation_errors_never_echo_input(api_on: Api) -> None:
     response = api_on.post("/api/v2/auth/refresh", json={"refresh_token": 5, "other": secret_text})
     assert response.status_code == 422
     assert "Jane" not in response.text
+
+
+def test_cookie_sign_in_for_the_web_pages(api_on: Api) -> None:
+    api_on.create_user("cookie")
+    response = api_on.client.post(
+        TOKEN_URL, json={"username": "cookie", "password": PASSWORD, "set_cookie": True}
+    )
+    assert response.status_code == 200
+    cookie_header = response.headers["set-cookie"].lower()
+    assert (
+        "ea_access=" in cookie_header and "httponly" in cookie_header and "samesite=strict" in cookie_header
+    )
+    me = api_on.client.get("/api/v2/auth/me")
+    api_on.client.cookies.clear()
+    assert me.status_code == 200 and me.json()["username"] == "cookie"
+    assert api_on.get("/api/v2/auth/me").status_code == 401

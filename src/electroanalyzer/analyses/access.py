@@ -36,12 +36,8 @@ def load_for(
             target_id=analysis.id,
             details={"action": action, "owner_id": analysis.owner_id, "reason_chars": len(cleaned)},
         )
-        auth_service.signal(
-            "phi:" + ("export" if action == "export" else "view"),
-            "success",
-            user_id=user.id,
-            emergency="true",
-        )
+        kind = {"export": "phi:export", "download": "phi:download"}.get(action, "phi:view")
+        auth_service.signal(kind, "success", user_id=user.id, emergency="true")
         return analysis
     if (
         analysis is not None

@@ -121,6 +121,23 @@ def export_report(
     )
 
 
+@router.get("/{analysis_id}/original")
+def download_original(
+    analysis_id: str,
+    user: Annotated[CurrentUser, Depends(require(Permission.DOCUMENT_READ))],
+    ctx: Context,
+    reason: Reason = None,
+) -> Response:
+    """The uploaded file itself (owner, or an admin with a reason); audited as a PHI download."""
+    body, media_type, document_format = service.original(ctx, user, _check_id(analysis_id), reason=reason)
+    headers = {
+        "Content-Disposition": f'attachment; filename="original-{analysis_id}.{document_format}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(body, media_type=media_type, headers=headers)
+
+
 @router.delete("/{analysis_id}", status_code=204)
 def delete_analysis(
     analysis_id: str, user: Annotated[CurrentUser, Depends(require(Permission.DOCUMENT_DELETE))], ctx: Context

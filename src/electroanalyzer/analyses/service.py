@@ -302,3 +302,37 @@ def requeue_unfinished(db: Session) -> list[str]:
     for row in rows:
         row.status, row.stage, row.progress = AnalysisStatus.QUEUED.value, None, 0.0
     return [row.id for row in rows]
+
+
+ORIGINAL_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def original(
+    ctx: ServerContext, user: CurrentUser, analysis_id: str, *, reason: str | None
+) -> tuple[bytes, str, str]:
+    """Decrypt the uploaded original in memory; return its bytes, media type and format. Audited as a
+    PHI download; answers 404 once retention has purged it."""
+    with ctx.session_factory() as db:
+        analysis = access.load_for(ctx, db, user, analysis_id, reason=reason, action="download")
+        document = db.get(Document, analysis.document_id)
+        if document is None or not document.vault_name:
+            raise NotFound(
+                "The original is no longer stored (retention purge or deletion).", code="original_purged"
+            )
+        vault_name, document_id, document_format = document.vault_name, document.id, document.format
+    data = ctx.vault.load(vault_name, document_id)
+    audit.record(
+        ctx,
+        "phi:download",
+        actor_id=user.id,
+        target_type="document",
+        target_id=document_id,
+        details={"analysis_id": analysis_id},
+    )
+    auth_service.signal("phi:download", "success", user_id=user.id)
+    return data, ORIGINAL_MEDIA_TYPES.get(document_format, "application/octet-stream"), document_format
