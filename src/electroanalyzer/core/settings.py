@@ -192,8 +192,10 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         init_values = getattr(init_settings, "init_kwargs", {})
+        # pydantic-settings keys init values by the field's first alias, EA_CONFIG_DIR.
         config_dir = Path(
-            init_values.get("config_dir")
+            init_values.get("EA_CONFIG_DIR")
+            or init_values.get("config_dir")
             or os.environ.get("EA_CONFIG_DIR")
             or cls.model_fields["config_dir"].default
         )

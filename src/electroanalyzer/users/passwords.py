@@ -23,6 +23,7 @@ LEET = str.maketrans(
 )
 SEQUENCE_LENGTH = 4
 REPEAT_LENGTH = 4
+MIN_EMBEDDED_WORD = 5
 
 
 @cache
@@ -88,6 +89,15 @@ def _dictionary_core(password: str) -> str:
     return stripped.translate(LEET)
 
 
+def _contains_common_word(password: str, words: frozenset[str]) -> bool:
+    """True when a common word of 5 or more letters, after undoing leetspeak, is part of the password."""
+    core = _dictionary_core(password)
+    if core in words:
+        return True
+    letters = password.lower().translate(LEET)
+    return any(len(word) >= MIN_EMBEDDED_WORD and word.isalpha() and word in letters for word in words)
+
+
 def password_problems(
     password: str, policy: PasswordPolicy, *, username: str, email: str | None
 ) -> list[str]:
@@ -113,9 +123,9 @@ def password_problems(
     words = blocklist()
     if lowered in words or lowered.translate(LEET) in words:
         problems.append("choose a password that is not a common password")
-    elif not is_passphrase and _dictionary_core(password) in words:
+    elif not is_passphrase and _contains_common_word(password, words):
         problems.append("do not build the password from a common word with digits or symbols added")
-    if _has_repeats(password):
+    if _has_repeats(lowered):
         problems.append(f"avoid {REPEAT_LENGTH} or more repeated characters or a repeated pattern")
     if _has_sequence(lowered):
         problems.append(f"avoid sequences of {SEQUENCE_LENGTH} or more such as 1234, abcd or qwerty")
