@@ -107,16 +107,16 @@ def test_default_policy_uses_bcrypt_cost_12(make_settings: Callable[..., Setting
 def test_a05_register_rejects_extra_fields(api_on: Api, extra: dict[str, object]) -> None:
     api_on.create_user("reg-admin", role=Role.ADMIN)
     admin = api_on.token("reg-admin")
-    body = {"username": "newbie", "password": "Orchid$Falcon42Trail", **extra}
+    body = {"username": "newbie", "password": "Orchid$Quokka42Trail", **extra}
     response = api_on.post("/api/v2/auth/register", token=admin, json=body)
     assert response.status_code == 422
-    assert "Orchid$Falcon42Trail" not in response.text
+    assert "Orchid$Quokka42Trail" not in response.text
 
 
 def test_register_is_admin_only_unless_self_registration_is_on(
     api_on: Api, make_settings: Callable[..., Settings]
 ) -> None:
-    body = {"username": "walkin", "password": "Orchid$Falcon42Trail"}
+    body = {"username": "walkin", "password": "Orchid$Quokka42Trail"}
     assert api_on.post("/api/v2/auth/register", json=body).status_code == 401
     api_on.create_user("plain")
     assert api_on.post("/api/v2/auth/register", token=api_on.token("plain"), json=body).status_code == 403
