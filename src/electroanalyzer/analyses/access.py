@@ -28,6 +28,8 @@ def load_for(
         cleaned = (reason or "").strip()
         if not MIN_REASON_CHARS <= len(cleaned) <= MAX_REASON_CHARS:
             raise ReasonRequired()
+        # NOTE: only the reason's length is audited, because free text may name a patient; a
+        # reviewer asks the admin for the reason itself.
         audit.record(
             ctx,
             "phi:emergency_access",

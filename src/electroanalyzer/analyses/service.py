@@ -96,7 +96,7 @@ def submit(ctx: ServerContext, user: CurrentUser, form: UploadForm) -> AnalysisR
         raise
     document_id, analysis_id, vault_name = str(uuid.uuid4()), str(uuid.uuid4()), ctx.vault.new_name()
     with ctx.session_factory() as db, db.begin():
-        db.execute(the_user_lock(user.id))
+        db.execute(lock_owner_row(user.id))
         running = db.scalar(
             select(func.count())
             .select_from(Analysis)
@@ -142,7 +142,7 @@ def submit(ctx: ServerContext, user: CurrentUser, form: UploadForm) -> AnalysisR
     return created
 
 
-def the_user_lock(user_id: int) -> Any:
+def lock_owner_row(user_id: int) -> Any:
     """An UPDATE that takes the owner's row lock (PostgreSQL) or the write lock (SQLite) first."""
     from sqlalchemy import update
 

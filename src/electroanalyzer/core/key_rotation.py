@@ -31,7 +31,7 @@ RING_VARIABLES = ("DATABASE_ENCRYPTION_KEY", "FILE_ENCRYPTION_KEY")
 
 
 class KeyRotationError(RuntimeError):
-    """Rotation cannot start; the message says why and what to do."""
+    """Rotation cannot start; the message explains why and what to do."""
 
 
 def _new_key() -> str:
