@@ -7,7 +7,9 @@ instead and its NER adds detections.
 
 import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine, SpacyNlpEngine
+from spacy.lang.en import English
 from spacy.tokens import Doc
+from spacy.vocab import Vocab, create_vocab
 
 from electroanalyzer.engine.phi.errors import SpacyModelUnavailable
 
@@ -18,23 +20,25 @@ class LightNlpEngine(NlpEngine):
     """Supply Presidio with empty NLP artifacts: no tokens, tagger, parser or NER.
 
     The recognizers read the raw text, and WindowContextEnhancer finds context words there,
-    so no model is loaded. spaCy's English vocabulary answers the stop-word questions.
+    so no model is loaded. spaCy's English vocabulary provides the stop-word and punctuation
+    checks. It is the vocabulary that ``spacy.blank("en")`` creates, built without the
+    tokenizer that spacy.blank also sets up and this engine never runs.
     """
 
     def __init__(self) -> None:
-        self._nlp: spacy.language.Language | None = None
+        self._vocab: Vocab | None = None
 
     def load(self) -> None:
-        self._nlp = spacy.blank(LANGUAGE)
+        self._vocab = create_vocab(LANGUAGE, English.Defaults)
 
     def is_loaded(self) -> bool:
-        return self._nlp is not None
+        return self._vocab is not None
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
-        if self._nlp is None:
+        if self._vocab is None:
             self.load()
-        assert self._nlp is not None
-        empty = Doc(self._nlp.vocab, words=[])
+        assert self._vocab is not None
+        empty = Doc(self._vocab, words=[])
         return NlpArtifacts(
             entities=[], tokens=empty, tokens_indices=[], lemmas=[], nlp_engine=self, language=language
         )
@@ -44,12 +48,12 @@ class LightNlpEngine(NlpEngine):
             yield text, self.process_text(text, language)
 
     def is_stopword(self, word: str, language: str) -> bool:
-        assert self._nlp is not None
-        return bool(self._nlp.vocab[word].is_stop)
+        assert self._vocab is not None
+        return bool(self._vocab[word].is_stop)
 
     def is_punct(self, word: str, language: str) -> bool:
-        assert self._nlp is not None
-        return bool(self._nlp.vocab[word].is_punct)
+        assert self._vocab is not None
+        return bool(self._vocab[word].is_punct)
 
     def get_supported_entities(self) -> list[str]:
         return []
