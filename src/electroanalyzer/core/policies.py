@@ -60,6 +60,12 @@ class MfaPolicy(PolicyModel):
     required_for_roles: list[Literal["admin", "therapist", "viewer"]] = ["admin"]
     issuer: str = Field(default="ElectroAnalyzer", min_length=1, max_length=64)
     recovery_codes: int = Field(default=10, ge=1, le=50)
+    # The second sign-in step: how long a password-verified challenge lives and how many codes it takes.
+    challenge_minutes: int = Field(default=5, ge=1, le=60)
+    challenge_max_attempts: int = Field(default=3, ge=1, le=20)
+    challenge_max_open: int = Field(default=3, ge=1, le=20)
+    # TOTP time steps (30 s each) accepted before and after the server's current step.
+    totp_valid_window: int = Field(default=1, ge=0, le=2)
 
 
 class RegistrationPolicy(PolicyModel):
@@ -97,6 +103,9 @@ class RateLimit(PolicyModel):
 def _default_endpoint_limits() -> dict[str, RateLimit]:
     return {
         "/api/v2/auth/token": RateLimit(per_minute=10, per_hour=100, burst=5),
+        "/api/v2/auth/mfa/challenge": RateLimit(per_minute=10, per_hour=100, burst=5),
+        "/login": RateLimit(per_minute=10, per_hour=100, burst=5),
+        "/login/mfa": RateLimit(per_minute=10, per_hour=100, burst=5),
         "/api/v2/auth/register": RateLimit(per_minute=5, per_hour=20, burst=3),
         "/api/v2/analysis/analyze": RateLimit(per_minute=20, per_hour=200, burst=10),
         "/api/v2/admin/settings": RateLimit(per_minute=5, per_hour=50, burst=3),
@@ -111,7 +120,7 @@ class RateLimitPolicy(PolicyModel):
     trusted_proxies: list[str] = []
     # Defence-layer settings (validated again in electroanalyzer.security.config).
     key_prefix: str = Field(default="ea", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
-    account_endpoints: list[str] = ["/api/v2/auth/token"]
+    account_endpoints: list[str] = ["/api/v2/auth/token", "/login"]
     account_body_max_bytes: int = Field(default=8192, ge=256, le=1_048_576)
     storage_timeout_seconds: float = Field(default=0.5, gt=0, le=30)
 
