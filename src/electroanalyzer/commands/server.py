@@ -136,6 +136,7 @@ def serve(
         typer.echo("Database ready.")
     bind_host, bind_port = host or settings.host, port or settings.port
     scheme = "https" if tls_cert else "http"
+    typer.echo(f"Web pages: {scheme}://{bind_host}:{bind_port}/ (sign in there)")
     typer.echo(f"API docs: {scheme}://{bind_host}:{bind_port}/api/v2/docs")
     typer.echo("Create the first admin with: electroanalyzer users create ADMIN_NAME --role admin")
     uvicorn.Server(build_uvicorn_config(settings, bind_host, bind_port, tls_cert, tls_key)).run()
