@@ -237,7 +237,7 @@ def confirm_mfa_enrolment(ctx: ServerContext, user_id: int, otp: str) -> list[st
         user = db.get(User, user_id)
         if user is None or not user.mfa_secret or user.mfa_enabled:
             raise InvalidInput("Start the enrolment first (POST /api/v2/auth/mfa/enroll).")
-        if not pyotp.TOTP(user.mfa_secret).verify(otp, for_time=ctx.clock.now(), valid_window=1):
+        if not auth_service.accept_totp(ctx, db, user, otp):
             raise InvalidCredentials(
                 "The code is not valid; check the device clock and type the current code."
             )
