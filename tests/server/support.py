@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pyotp
 import uvicorn
 from fastapi.testclient import TestClient
 
@@ -19,6 +18,7 @@ from electroanalyzer.core.context import ServerContext
 from electroanalyzer.core.migrate import upgrade
 from electroanalyzer.core.settings import Settings
 from electroanalyzer.users import service as users
+from server.totp import Authenticator
 
 PASSWORD = "Quartz!Meadow7Lantern"
 
@@ -30,6 +30,11 @@ class Api:
     def __init__(self, client: TestClient, ctx: ServerContext) -> None:
         self.client = client
         self.ctx = ctx
+        self.authenticators: dict[str, Authenticator] = {}
+
+    def authenticator(self, secret: str) -> Authenticator:
+        """The one authenticator of `secret`, so its codes never repeat a time step."""
+        return self.authenticators.setdefault(secret, Authenticator(secret, self.ctx.clock))
 
     def request(self, method: str, url: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
         headers = dict(kwargs.pop("headers", None) or {})
@@ -65,7 +70,9 @@ class Api:
 
     def enrol_mfa(self, token: str) -> str:
         secret = self.post("/api/v2/auth/mfa/enroll", token=token).json()["secret"]
-        response = self.post("/api/v2/auth/mfa/verify", token=token, json={"otp": pyotp.TOTP(secret).now()})
+        response = self.post(
+            "/api/v2/auth/mfa/verify", token=token, json={"otp": self.authenticator(secret).code()}
+        )
         assert response.status_code == 200, response.text
         return str(secret)
 

@@ -10,7 +10,12 @@ from electroanalyzer.auth.dependencies import RouteAccess, route_access_table
 from electroanalyzer.auth.permissions import ROLE_PERMISSIONS, Permission, Role
 from server.support import Api
 
-PUBLIC_PATHS = {"/api/v2/auth/token", "/api/v2/auth/refresh", "/api/v2/auth/register"}
+PUBLIC_PATHS = {
+    "/api/v2/auth/token",
+    "/api/v2/auth/mfa/challenge",
+    "/api/v2/auth/refresh",
+    "/api/v2/auth/register",
+}
 ADMIN_ONLY_PREFIXES = ("/api/v2/admin", "/api/v2/security", "/api/v2/compliance")
 SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
 

@@ -2,8 +2,6 @@
 
 from collections.abc import Callable
 
-import pyotp
-
 from electroanalyzer.auth.permissions import Role
 from electroanalyzer.core.settings import Settings
 from server.conftest import TEST_POLICY, start_api
@@ -19,9 +17,8 @@ def test_enrol_then_sign_in_needs_a_code(api: Api) -> None:
     assert missing.status_code == 401 and missing.json()["code"] == "mfa_required"
     wrong = api.post(TOKEN_URL, json={"username": "mfauser", "password": PASSWORD, "otp": "000000"})
     assert wrong.status_code == 401
-    good = api.post(
-        TOKEN_URL, json={"username": "mfauser", "password": PASSWORD, "otp": pyotp.TOTP(secret).now()}
-    )
+    otp = api.authenticator(secret).code()
+    good = api.post(TOKEN_URL, json={"username": "mfauser", "password": PASSWORD, "otp": otp})
     assert good.status_code == 200
 
 
@@ -29,7 +26,9 @@ def test_recovery_codes_work_once(api: Api) -> None:
     api.create_user("recover")
     token = api.token("recover")
     secret = api.post("/api/v2/auth/mfa/enroll", token=token).json()["secret"]
-    codes = api.post("/api/v2/auth/mfa/verify", token=token, json={"otp": pyotp.TOTP(secret).now()}).json()
+    codes = api.post(
+        "/api/v2/auth/mfa/verify", token=token, json={"otp": api.authenticator(secret).code()}
+    ).json()
     code = codes["recovery_codes"][0]
     body = {"username": "recover", "password": PASSWORD, "recovery_code": code}
     assert api.post(TOKEN_URL, json=body).status_code == 200
@@ -59,7 +58,8 @@ def test_admins_must_enrol_before_anything_else(make_settings: Callable[..., Set
         secret = api.enrol_mfa(token)
         assert api.get("/api/v2/admin/users", token=token).status_code == 200
         again = api.post(
-            TOKEN_URL, json={"username": "newadmin", "password": PASSWORD, "otp": pyotp.TOTP(secret).now()}
+            TOKEN_URL,
+            json={"username": "newadmin", "password": PASSWORD, "otp": api.authenticator(secret).code()},
         )
         assert again.status_code == 200 and again.json()["mfa_enrolment_required"] is False
 

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+
+from server.totp import Authenticator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -46,6 +47,11 @@ class WebSite:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.ctx = app.state.context
+        self.authenticators: dict[str, Authenticator] = {}
+
+    def authenticator(self, secret: str) -> Authenticator:
+        """The one authenticator of `secret`, so its codes never repeat a time step."""
+        return self.authenticators.setdefault(secret, Authenticator(secret, self.ctx.clock))
 
     def client(self) -> TestClient:
         return TestClient(self.app, base_url="http://127.0.0.1")
@@ -65,7 +71,7 @@ class WebSite:
         if not mfa:
             return None
         secret, _ = users.begin_mfa_enrolment(self.ctx, created.id)
-        users.confirm_mfa_enrolment(self.ctx, created.id, pyotp.TOTP(secret).now())
+        users.confirm_mfa_enrolment(self.ctx, created.id, self.authenticator(secret).code())
         return secret
 
     def sign_in(self, client: TestClient, username: str, role: str, *, secret: str | None = None) -> None:
@@ -86,7 +92,11 @@ class WebSite:
             page = client.get(response.headers["location"])
             response = client.post(
                 "/login/mfa",
-                data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_of(page.text), "next": "/"},
+                data={
+                    "code": self.authenticator(secret).code(),
+                    "csrf_token": csrf_of(page.text),
+                    "next": "/",
+                },
                 follow_redirects=False,
             )
             assert response.status_code == 303, response.text[:500]

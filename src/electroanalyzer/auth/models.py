@@ -1,8 +1,11 @@
-"""Server-side sessions, sign-in failures, locks and MFA recovery codes. Tokens are stored only as hashes."""
+"""Server-side sessions, sign-in failures and locks, MFA challenges, TOTP steps and recovery codes.
+
+Tokens and challenge ids are stored only as hashes.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from electroanalyzer.core.database import Base, UtcDateTime, utcnow
@@ -50,3 +53,26 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class MfaChallenge(Base):
+    """A password-verified sign-in waiting for its second factor; the browser holds only the random id."""
+
+    __tablename__ = "mfa_challenges"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the challenge id
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    account_key: Mapped[str] = mapped_column(String(64))  # lockout key of the username typed in step one
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TotpLastStep(Base):
+    """The latest TOTP time step accepted for a user, so a code is never accepted twice."""
+
+    __tablename__ = "mfa_totp_last_steps"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    last_step: Mapped[int] = mapped_column(BigInteger)
+    secret_digest: Mapped[str] = mapped_column(String(64))  # keyed digest of the secret the step belongs to

@@ -19,6 +19,7 @@ from electroanalyzer.auth.dependencies import (
 from electroanalyzer.auth.permissions import Permission, Role, has_permission
 from electroanalyzer.auth.schemas import (
     LoginRequest,
+    MfaChallengeRequest,
     MfaCodeRequest,
     MfaDisableRequest,
     MfaEnrolment,
@@ -89,7 +90,11 @@ async def _login_request(request: Request) -> LoginRequest:
 
 @router.post("/token", response_model=TokenResponse, dependencies=[Depends(public)])
 async def issue_token(request: Request, response: Response, ctx: Context) -> TokenResponse:
-    """Sign in (OAuth2 password form or JSON). Starting a 4th session ends the oldest; the answer says so."""
+    """Sign in (OAuth2 password form or JSON). Starting a 4th session ends the oldest; the answer says so.
+
+    An MFA-enrolled account without `otp` or `recovery_code` gets 401 `mfa_required` with a
+    `challenge_id`; finish with POST /api/v2/auth/mfa/challenge.
+    """
     body = await _login_request(request)
     from starlette.concurrency import run_in_threadpool
 
@@ -98,6 +103,26 @@ async def issue_token(request: Request, response: Response, ctx: Context) -> Tok
         ctx,
         body.username,
         body.password,
+        client=client_address(request),
+        otp=body.otp,
+        recovery_code=body.recovery_code,
+    )
+    if body.set_cookie:
+        set_access_cookie(request, response, pair)
+    response.headers["Cache-Control"] = "no-store"
+    return _token_response(pair)
+
+
+@router.post("/mfa/challenge", response_model=TokenResponse, dependencies=[Depends(public)])
+def complete_mfa_challenge(
+    body: MfaChallengeRequest, request: Request, response: Response, ctx: Context
+) -> TokenResponse:
+    """Finish a sign-in that /token answered with mfa_required: send its challenge_id and one code."""
+    if (body.otp is None) == (body.recovery_code is None):
+        raise InvalidInput("Send exactly one of `otp` (6 digits) and `recovery_code` with the challenge_id.")
+    pair = service.complete_mfa_challenge(
+        ctx,
+        body.challenge_id,
         client=client_address(request),
         otp=body.otp,
         recovery_code=body.recovery_code,

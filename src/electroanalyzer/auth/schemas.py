@@ -20,6 +20,15 @@ class LoginRequest(StrictModel):
     set_cookie: bool = False
 
 
+class MfaChallengeRequest(StrictModel):
+    """The second sign-in step: the challenge id from the mfa_required answer and one code."""
+
+    challenge_id: str = Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    otp: str | None = Field(default=None, pattern=r"^\d{6}$")
+    recovery_code: str | None = Field(default=None, min_length=8, max_length=32)
+    set_cookie: bool = False
+
+
 class RefreshRequest(StrictModel):
     refresh_token: str = Field(min_length=10, max_length=200)
 

@@ -11,12 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import pyotp
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from electroanalyzer.audit import service as audit
-from electroanalyzer.auth import lockout
+from electroanalyzer.auth import challenges, lockout, totp
 from electroanalyzer.auth.models import AuthSession, RecoveryCode
 from electroanalyzer.auth.permissions import Role
 from electroanalyzer.auth.tokens import (
@@ -86,11 +85,27 @@ def client_key(ctx: ServerContext, client: str | None) -> str:
     return keyed_digest(ctx.lookup_key, "client:" + (client or "unknown"))
 
 
+def accept_totp(ctx: ServerContext, db: Session, user: User, code: str) -> bool:
+    """Check a TOTP code of `user` and record its time step, so the same code is never accepted again."""
+    if not user.mfa_secret:
+        return False
+    return totp.accept_code(
+        db,
+        user_id=user.id,
+        secret=user.mfa_secret,
+        code=code,
+        now=ctx.clock.now(),
+        valid_window=ctx.settings.policies.mfa.totp_valid_window,
+        lookup_key=ctx.lookup_key,
+    )
+
+
 def _verify_second_factor(
-    db: Session, user: User, otp: str | None, recovery_code: str | None, now: datetime
+    ctx: ServerContext, db: Session, user: User, otp: str | None, recovery_code: str | None, now: datetime
 ) -> bool:
-    if otp and user.mfa_secret:
-        return bool(pyotp.TOTP(user.mfa_secret).verify(otp.strip(), for_time=now, valid_window=1))
+    """Check a TOTP code (each time step once) or use up one recovery code."""
+    if otp:
+        return accept_totp(ctx, db, user, otp)
     if recovery_code:
         digest = hash_token(recovery_code.strip().replace("-", "").lower())
         for code in db.scalars(
@@ -111,57 +126,139 @@ def login(
     otp: str | None = None,
     recovery_code: str | None = None,
 ) -> TokenPair:
-    """Check the credentials (and second factor) and open a session; raises InvalidCredentials,
-    LoginLocked or MfaRequired. Unknown users cost one bcrypt verification like real ones."""
+    """Check the password (and the second factor, when given) and open a session.
+
+    Raises InvalidCredentials or LoginLocked. For an MFA-enrolled user without `otp` or `recovery_code`,
+    raises MfaRequired carrying `challenge_id` and `expires_in`: complete_mfa_challenge() finishes the
+    sign-in with that id, so the password is never needed again. Unknown users cost one bcrypt
+    verification like real ones.
+    """
     policies = ctx.settings.policies
     now = ctx.clock.now()
     a_key, c_key = account_key(ctx, username), client_key(ctx, client)
+    challenge: challenges.IssuedChallenge | None = None
     with ctx.session_factory() as db, db.begin():
         lockout.check_not_locked(db, account_key=a_key, client_key=c_key, now=now)
         user = db.scalar(select(User).where(User.username == username.strip().lower()))
         stored_hash = user.password_hash if user else dummy_hash(policies.password.bcrypt_rounds)
         password_ok = verify_password(password, stored_hash)
         accepted = user is not None and password_ok and user.is_active
-        second_factor_missing = (
-            accepted and user is not None and user.mfa_enabled and not (otp or recovery_code)
+        if accepted and user is not None:
+            if needs_rehash(user.password_hash, policies.password.bcrypt_rounds):
+                user.password_hash = hash_password(password, policies.password.bcrypt_rounds)
+            if user.mfa_enabled and not (otp or recovery_code):
+                challenge = challenges.create(
+                    db, user_id=user.id, account_key=a_key, now=now, policy=policies.mfa
+                )
+            elif user.mfa_enabled:
+                accepted = _verify_second_factor(ctx, db, user, otp, recovery_code, now)
+    if challenge is not None:
+        raise MfaRequired(
+            "Send a code from your authenticator app (`otp`) or a recovery code (`recovery_code`) with "
+            "`challenge_id` to /api/v2/auth/mfa/challenge before the challenge expires.",
+            challenge_id=challenge.challenge_id,
+            expires_in=challenge.expires_in,
         )
-        if accepted and user is not None and user.mfa_enabled and not second_factor_missing:
-            accepted = _verify_second_factor(db, user, otp, recovery_code, now)
-    if second_factor_missing:
-        raise MfaRequired()
     if not accepted or user is None:
         _fail_login(ctx, a_key, c_key, now, user.id if user else None, client)
         raise InvalidCredentials()
+    factor = "none" if not user.mfa_enabled else ("totp" if otp else "recovery_code")
+    return _finish_login(ctx, user.id, a_key, client, second_factor=factor)
 
+
+def complete_mfa_challenge(
+    ctx: ServerContext,
+    challenge_id: str,
+    *,
+    client: str | None,
+    otp: str | None = None,
+    recovery_code: str | None = None,
+) -> TokenPair:
+    """Finish a sign-in that login() paused with MfaRequired, using a TOTP code or a recovery code.
+
+    A wrong code counts toward the account lockout like a wrong password, emits auth:login:failed and
+    raises InvalidCredentials with `attempts_remaining`. Raises MfaChallengeInvalid for an unknown,
+    expired, used or exhausted challenge, and LoginLocked while the account or the client is locked.
+    """
+    policies = ctx.settings.policies
+    now = ctx.clock.now()
+    c_key = client_key(ctx, client)
+    try:
+        with ctx.session_factory() as db, db.begin():
+            challenge = challenges.find_live(db, challenge_id, now)
+            a_key, user_id = challenge.account_key, challenge.user_id
+            lockout.check_not_locked(db, account_key=a_key, client_key=c_key, now=now)
+            user = db.get(User, user_id)
+            verified = (
+                user is not None
+                and user.is_active
+                and user.mfa_enabled
+                and bool(otp or recovery_code)
+                and _verify_second_factor(ctx, db, user, otp, recovery_code, now)
+            )
+            remaining = 0
+            if not verified:
+                remaining = challenges.record_failure(db, challenge, policies.mfa)
+            elif not challenges.consume(db, challenge):
+                raise challenges.MfaChallengeInvalid()
+    except challenges.MfaChallengeInvalid:
+        audit.record(ctx, "auth:login", "failure", details={"reason": "mfa_challenge_invalid"})
+        signal("auth:login:failed", "failure", client=client, reason="mfa_challenge_invalid")
+        raise
+    if not verified:
+        _fail_login(ctx, a_key, c_key, now, user_id, client, reason="invalid_second_factor")
+        if remaining == 0:
+            raise challenges.MfaChallengeInvalid()
+        raise InvalidCredentials(
+            "The verification code is wrong or was already used. Type the code your app shows now.",
+            attempts_remaining=remaining,
+        )
+    return _finish_login(ctx, user_id, a_key, client, second_factor="totp" if otp else "recovery_code")
+
+
+def _finish_login(
+    ctx: ServerContext, user_id: int, a_key: str, client: str | None, *, second_factor: str
+) -> TokenPair:
+    """Clear the account's failures, open the session, then audit and signal the sign-in."""
+    policies = ctx.settings.policies
     with ctx.session_factory() as db, db.begin():
-        fresh = db.get(User, user.id)
+        fresh = db.get(User, user_id)
         assert fresh is not None
-        if needs_rehash(fresh.password_hash, policies.password.bcrypt_rounds):
-            fresh.password_hash = hash_password(password, policies.password.bcrypt_rounds)
         lockout.clear_account(db, a_key)
         mfa_pending = fresh.role in policies.mfa.required_for_roles and not fresh.mfa_enabled
-    pair = open_session(ctx, user.id, client=client, mfa_pending=mfa_pending)
+    pair = open_session(ctx, user_id, client=client, mfa_pending=mfa_pending)
     audit.record(
         ctx,
         "auth:login",
-        actor_id=user.id,
+        actor_id=user_id,
         target_type="session",
         target_id=pair.session_id,
-        details={"ended_sessions": len(pair.ended_session_ids), "mfa_pending": mfa_pending},
+        details={
+            "ended_sessions": len(pair.ended_session_ids),
+            "mfa_pending": mfa_pending,
+            "second_factor": second_factor,
+        },
     )
-    signal("auth:login:success", "success", user_id=user.id, client=client)
+    signal("auth:login:success", "success", user_id=user_id, client=client)
     return pair
 
 
 def _fail_login(
-    ctx: ServerContext, a_key: str, c_key: str, now: datetime, user_id: int | None, client: str | None
+    ctx: ServerContext,
+    a_key: str,
+    c_key: str,
+    now: datetime,
+    user_id: int | None,
+    client: str | None,
+    *,
+    reason: str = "invalid_credentials",
 ) -> None:
     with ctx.session_factory() as db, db.begin():
         locked = lockout.record_failure(
             db, account_key=a_key, client_key=c_key, now=now, policy=ctx.settings.policies.lockout
         )
-    audit.record(ctx, "auth:login", "failure", actor_id=user_id, details={"reason": "invalid_credentials"})
-    signal("auth:login:failed", "failure", user_id=user_id, client=client, account=a_key)
+    audit.record(ctx, "auth:login", "failure", actor_id=user_id, details={"reason": reason})
+    signal("auth:login:failed", "failure", user_id=user_id, client=client, account=a_key, reason=reason)
     for kind in locked:
         audit.record(ctx, "auth:lockout", "failure", actor_id=user_id, details={"scope": kind})
         signal("auth:lockout", "failure", user_id=user_id, client=client, scope=kind)

@@ -1,15 +1,12 @@
 """The web pages' calls into the server's services: sign-in, sessions, cookies and MFA.
 
 Everything here delegates to `electroanalyzer.auth.service` and friends; this module only adds
-what a browser needs around them (cookies, the pending second sign-in step, CSRF tokens).
+what a browser needs around them (cookies, the MFA challenge cookie, CSRF tokens).
 """
 
-import base64
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -23,16 +20,15 @@ from electroanalyzer.auth.dependencies import (
 from electroanalyzer.auth.permissions import Permission
 from electroanalyzer.auth.service import CurrentUser, TokenPair
 from electroanalyzer.core.context import ServerContext
-from electroanalyzer.core.errors import NotAuthenticated
-from electroanalyzer.core.keys import derive_key
+from electroanalyzer.core.errors import MfaRequired, NotAuthenticated
 from electroanalyzer.users.models import User
 from electroanalyzer.users.passwords import KEYBOARD_ROWS, REPEAT_LENGTH, SEQUENCE_LENGTH
 
 REFRESH_COOKIE = "ea_refresh"
 SECURE_REFRESH_COOKIE = "__Host-ea_refresh"
-PENDING_COOKIE = "ea_login_pending"
-SECURE_PENDING_COOKIE = "__Host-ea_login_pending"
-PENDING_LOGIN_SECONDS = 300
+# Holds only the random id of the server-side MFA challenge, never the password or the username.
+CHALLENGE_COOKIE = "ea_mfa_challenge"
+SECURE_CHALLENGE_COOKIE = "__Host-ea_mfa_challenge"
 
 
 def context_of(request: Request) -> ServerContext:
@@ -123,8 +119,8 @@ def record_denial(request: Request, user: Any, permission: Permission) -> None:
 
 def _cookie_names(request: Request) -> tuple[str, str, str]:
     if is_secure(request):
-        return SECURE_ACCESS_COOKIE, SECURE_REFRESH_COOKIE, SECURE_PENDING_COOKIE
-    return ACCESS_COOKIE, REFRESH_COOKIE, PENDING_COOKIE
+        return SECURE_ACCESS_COOKIE, SECURE_REFRESH_COOKIE, SECURE_CHALLENGE_COOKIE
+    return ACCESS_COOKIE, REFRESH_COOKIE, CHALLENGE_COOKIE
 
 
 def set_session_cookies(request: Request, response: Response, pair: TokenPair) -> None:
@@ -157,15 +153,17 @@ def clear_session_cookies(request: Request, response: Response) -> None:
         response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="strict")
 
 
-def login(request: Request, username: str, password: str, *, otp: str | None = None) -> TokenPair:
-    """Sign in through the auth service; a 6-digit code is a TOTP, anything longer a recovery code."""
-    recovery_code = None
-    if otp is not None and not (len(otp) == 6 and otp.isdigit()):
-        otp, recovery_code = None, otp
-    return auth_service.login(
+def login(request: Request, username: str, password: str) -> TokenPair:
+    """Check the password through the auth service; raises MfaRequired with the challenge for MFA users."""
+    return auth_service.login(context_of(request), username, password, client=client_address(request))
+
+
+def complete_mfa(request: Request, challenge_id: str, code: str) -> TokenPair:
+    """Finish the sign-in with the challenge; a 6-digit code is a TOTP, anything longer a recovery code."""
+    otp, recovery_code = (code, None) if len(code) == 6 and code.isdigit() else (None, code)
+    return auth_service.complete_mfa_challenge(
         context_of(request),
-        username,
-        password,
+        challenge_id,
         client=client_address(request),
         otp=otp,
         recovery_code=recovery_code,
@@ -189,25 +187,13 @@ def logout(request: Request, response: Response, user: Any) -> None:
     clear_session_cookies(request, response)
 
 
-# The second sign-in step. The auth service checks the password and the code in one call, so the
-# first step keeps the typed credentials for PENDING_LOGIN_SECONDS in an HttpOnly, SameSite=Strict
-# cookie encrypted with a key derived from SECRET_KEY for this purpose only.
-# NOTE: a server-side MFA challenge (password verified once, code checked against a challenge id)
-# would avoid sending the encrypted password back; the auth service has no such call yet.
-
-
-def _pending_fernet(request: Request) -> Fernet:
-    key = derive_key(request.app.state.settings, "web-login-pending")
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def remember_pending_login(request: Request, response: Response, username: str, password: str) -> None:
-    token = _pending_fernet(request).encrypt(json.dumps({"u": username, "p": password}).encode("utf-8"))
+def remember_challenge(request: Request, response: Response, pending: MfaRequired) -> None:
+    """Send the MFA challenge id in an HttpOnly, SameSite=Strict cookie that expires with the challenge."""
     _, _, name = _cookie_names(request)
     response.set_cookie(
         name,
-        token.decode("ascii"),
-        max_age=PENDING_LOGIN_SECONDS,
+        str(pending.data["challenge_id"]),
+        max_age=int(pending.data["expires_in"]),
         path="/",
         secure=is_secure(request),
         httponly=True,
@@ -215,26 +201,15 @@ def remember_pending_login(request: Request, response: Response, username: str, 
     )
 
 
-def pending_login(request: Request) -> tuple[str, str] | None:
+def challenge_id(request: Request) -> str | None:
     _, _, name = _cookie_names(request)
-    token = request.cookies.get(name)
-    if not token:
-        return None
-    try:
-        raw = _pending_fernet(request).decrypt(token.encode("ascii"), ttl=PENDING_LOGIN_SECONDS)
-        values = json.loads(raw)
-    except (InvalidToken, ValueError, UnicodeEncodeError):
-        return None
-    return str(values["u"]), str(values["p"])
+    return request.cookies.get(name) or None
 
 
-def has_pending_login(request: Request) -> bool:
-    return pending_login(request) is not None
-
-
-def forget_pending_login(response: Response) -> None:
-    for name in (PENDING_COOKIE, SECURE_PENDING_COOKIE):
-        response.delete_cookie(name, path="/", httponly=True, samesite="strict")
+def forget_challenge(request: Request, response: Response) -> None:
+    _, _, name = _cookie_names(request)
+    secure = is_secure(request)
+    response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="strict")
 
 
 def mfa_required(request: Request, user: Any) -> bool:

@@ -11,6 +11,10 @@ NOTICES: dict[str, tuple[str, str]] = {
         "You were signed out because there was no activity for a while. Sign in again to continue.",
     ),
     "session_ended": ("warning", "Your session ended. Sign in again to continue."),
+    "mfa_restart": (
+        "warning",
+        "The verification step expired or had too many wrong codes. Sign in again with your password.",
+    ),
     "password_changed": ("success", "Your password is changed. Other sessions were signed out."),
     "password_expired": ("warning", "Choose a new password before you continue."),
     "mfa_enabled": ("success", "Two-step verification is on."),

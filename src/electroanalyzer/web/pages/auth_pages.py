@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from electroanalyzer.auth.challenges import MfaChallengeInvalid
 from electroanalyzer.auth.permissions import Permission
 from electroanalyzer.core.errors import (
     DomainError,
@@ -62,9 +63,9 @@ def login_submit(
         return _login_page(request, errors, username, target, 422)
     try:
         outcome = backend.login(request, username.strip(), password)
-    except MfaRequired:
+    except MfaRequired as pending:
         response = RedirectResponse(f"/login/mfa?next={target}", status_code=303)
-        backend.remember_pending_login(request, response, username.strip(), password)
+        backend.remember_challenge(request, response, pending)
         return response
     except LoginLocked as error:
         return _login_page(request, {"_form": error.detail}, username, target, 429)
@@ -82,7 +83,7 @@ def _login_page(
 
 @router.get("/login/mfa", response_class=HTMLResponse)
 def login_mfa_form(request: Request, next: str = "/") -> Response:
-    if not backend.has_pending_login(request):
+    if backend.challenge_id(request) is None:
         return RedirectResponse("/login", status_code=303)
     return render_page(request, "auth/login_mfa.html", {"errors": {}, "next_url": safe_next(next)})
 
@@ -94,8 +95,8 @@ def login_mfa_submit(
     next: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
     target = safe_next(next)
-    pending = backend.pending_login(request)
-    if pending is None:
+    challenge_id = backend.challenge_id(request)
+    if challenge_id is None:
         return RedirectResponse("/login?reason=session_ended", status_code=303)
     cleaned = code.replace(" ", "").strip()
     if not cleaned:
@@ -103,17 +104,26 @@ def login_mfa_submit(
             request, {"code": "Enter the 6-digit code from your app, or a recovery code."}, target
         )
     try:
-        outcome = backend.login(request, pending[0], pending[1], otp=cleaned)
-    except (MfaRequired, InvalidCredentials):
+        outcome = backend.complete_mfa(request, challenge_id, cleaned)
+    except MfaChallengeInvalid:
+        restart = RedirectResponse(f"/login?reason=mfa_restart&next={target}", status_code=303)
+        backend.forget_challenge(request, restart)
+        return restart
+    except InvalidCredentials:
         return _mfa_page(
             request,
-            {"code": "That code is not valid. Codes change every 30 seconds: type the one shown now."},
+            {
+                "code": "That code is not valid or was already used. Codes change every 30 seconds: "
+                "type the one shown now."
+            },
             target,
         )
     except LoginLocked as error:
-        return _mfa_page(request, {"_form": error.detail}, target, 429)
+        locked = _mfa_page(request, {"_form": error.detail}, target, 429)
+        backend.forget_challenge(request, locked)
+        return locked
     response = backend.finish_login(request, outcome, target)
-    backend.forget_pending_login(response)
+    backend.forget_challenge(request, response)
     return response
 
 
