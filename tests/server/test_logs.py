@@ -68,3 +68,14 @@ def test_a_full_flow_logs_json_lines_without_phi(
     assert token not in text
     findings = phi_findings(lines)
     assert findings == [], findings
+
+
+def test_log_record_stays_one_line(captured: io.StringIO) -> None:
+    logging.getLogger("electroanalyzer.test").warning(
+        "upload_rejected", extra={"file_label": "note\u2028two\x85three\u2029.txt"}
+    )
+
+    lines = captured.getvalue().splitlines()
+
+    assert len(lines) == 1
+    assert json.loads(lines[0])["file_label"] == "note\u2028two\x85three\u2029.txt"

@@ -27,7 +27,9 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             # The exception type only: messages and tracebacks may quote document text.
             entry["error_type"] = record.exc_info[0].__name__
-        return json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
+        # ASCII only: a raw U+2028 or U+0085 from a client-supplied value would otherwise split one
+        # record into two lines for any reader that splits on Unicode line boundaries.
+        return json.dumps(entry, separators=(",", ":"), ensure_ascii=True)
 
 
 def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> logging.Handler:
