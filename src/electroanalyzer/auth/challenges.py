@@ -1,6 +1,6 @@
 """Server-side MFA challenges: the state between a verified password and the second factor.
 
-The challenge id is 256 random bits handed to the client once; only its SHA-256 is stored, so a copy
+The challenge id is 256 random bits handed to the client once. Only its SHA-256 is stored, so a copy
 of the table cannot complete a sign-in. A challenge lives `mfa.challenge_minutes`, takes at most
 `mfa.challenge_max_attempts` wrong codes, and is deleted when it is used up. Expired rows are deleted
 whenever a new challenge is created.
@@ -19,7 +19,7 @@ from electroanalyzer.auth.tokens import hash_token
 from electroanalyzer.core.errors import DomainError
 from electroanalyzer.core.policies import MfaPolicy
 
-# token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
+# token_urlsafe(32) gives 43 characters, so a much longer id cannot be one of ours.
 MAX_CHALLENGE_ID_LENGTH = 64
 
 

@@ -162,7 +162,9 @@ def login(
     if not accepted or user is None:
         _fail_login(ctx, a_key, c_key, now, user.id if user else None, client)
         raise InvalidCredentials()
-    factor = "none" if not user.mfa_enabled else ("totp" if otp else "recovery_code")
+    factor = "none"
+    if user.mfa_enabled:
+        factor = "totp" if otp else "recovery_code"
     return _finish_login(ctx, user.id, a_key, client, second_factor=factor)
 
 

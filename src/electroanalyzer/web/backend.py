@@ -26,7 +26,7 @@ from electroanalyzer.users.passwords import KEYBOARD_ROWS, REPEAT_LENGTH, SEQUEN
 
 REFRESH_COOKIE = "ea_refresh"
 SECURE_REFRESH_COOKIE = "__Host-ea_refresh"
-# Holds only the random id of the server-side MFA challenge, never the password or the username.
+# The cookie contains only the random id of the server-side MFA challenge, never the password or username.
 CHALLENGE_COOKIE = "ea_mfa_challenge"
 SECURE_CHALLENGE_COOKIE = "__Host-ea_mfa_challenge"
 
