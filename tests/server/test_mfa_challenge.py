@@ -2,6 +2,8 @@
 single use, TOTP replay protection, single-use recovery codes and the lockout shared by both steps."""
 
 import hashlib
+import io
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -11,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from electroanalyzer.auth.models import MfaChallenge, TotpLastStep
+from electroanalyzer.core.logging import JsonFormatter
 from electroanalyzer.core.signals import SecuritySignal, subscribe, unsubscribe
 from server.support import PASSWORD, Api
 
@@ -258,9 +261,23 @@ def test_successful_second_step_clears_failures(api: Api) -> None:
     assert response.json()["code"] == "mfa_required"
 
 
-def test_set_cookie_carries_no_password(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    """Every log record, with its extra fields, as JSON lines."""
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield buffer
+    root.removeHandler(handler)
+    root.setLevel(previous)
+
+
+def test_set_cookie_carries_no_password(api: Api, json_logs: io.StringIO) -> None:
     _, secret = enrolled_user(api, "cookiejar")
-    caplog.set_level("DEBUG")
     first = api.post(TOKEN_URL, json={"username": "cookiejar", "password": PASSWORD, "set_cookie": True})
     challenge_id = str(first.json()["challenge_id"])
     done = api.post(
@@ -272,7 +289,8 @@ def test_set_cookie_carries_no_password(api: Api, caplog: pytest.LogCaptureFixtu
     cookies: list[Any] = first.headers.get_list("set-cookie") + done.headers.get_list("set-cookie")
     assert any(cookie.startswith("ea_access=") for cookie in cookies)
     assert all(PASSWORD not in cookie for cookie in cookies)
-    assert PASSWORD not in caplog.text
+    assert json_logs.getvalue() != ""  # the capture saw the requests
+    assert PASSWORD not in json_logs.getvalue()
 
 
 def test_new_secret_starts_new_steps(api: Api) -> None:

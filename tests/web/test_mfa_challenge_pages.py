@@ -74,6 +74,7 @@ def test_no_password_in_cookies_or_logs(site: WebSite, json_logs: io.StringIO) -
     assert "SameSite=strict" in challenge[0]
     assert "Max-Age=300" in challenge[0]
     assert not any(name.startswith("ea_login_pending") for name in client.cookies)
+    assert json_logs.getvalue() != ""  # the capture saw the requests
     assert password not in json_logs.getvalue()
 
 
