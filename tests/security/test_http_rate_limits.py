@@ -44,8 +44,12 @@ def test_login_burst_limited(live_app: Any) -> None:
 
 
 def test_login_per_minute_limited(tmp_path: Path, live_app: Any) -> None:
-    # Ten failures from one address would also trip the brute-force rule and block the address.
-    config = custom_config(tmp_path, {"incidents": {"brute_force_failures": 100}})
+    # Ten failed sign-ins under ten user names from one address also trip the brute-force and
+    # credential-stuffing rules, whose containment blocks the address (403) before the rate limiter
+    # runs. Both thresholds are raised so that only the rate-limit layer acts here. The test
+    # test_failed_logins_for_many_accounts_are_stuffing checks that stuffing does block the address.
+    incidents = {"brute_force_failures": 100, "stuffing_usernames": 100}
+    config = custom_config(tmp_path, {"incidents": incidents})
     app = live_app(config_dir=config)
     with app.client() as client:
         first = statuses(client, 5)
@@ -56,6 +60,20 @@ def test_login_per_minute_limited(tmp_path: Path, live_app: Any) -> None:
     assert 429 not in first + second
     assert eleventh.status_code == 429
     assert int(eleventh.headers["retry-after"]) > 1  # the minute window, not the one-second burst
+    # The rate limiter rejects the eleventh request before the login handler runs, so no failure is added.
+    kinds = event_kinds(app)
+    assert kinds.count("auth:login:failed") == 10
+    assert "ratelimit:exceeded" in kinds
+
+
+def event_kinds(app: Any) -> list[str]:
+    from sqlalchemy import select
+
+    from electroanalyzer.security.models import SecurityEvent
+
+    app.flush_events()
+    with app.context.session_factory() as db:
+        return list(db.scalars(select(SecurityEvent.kind)))
 
 
 @pytest.mark.parametrize(
