@@ -65,9 +65,21 @@ def make_settings(tmp_path: Path) -> Callable[..., Any]:
 
 
 def free_port() -> int:
+    """Return a loopback port that nothing listens on at the moment (it may be taken later)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def listening_socket() -> socket.socket:
+    """Bind and listen on a free loopback port before the server starts.
+
+    A port picked with free_port() and bound later can be taken in between by another test worker.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
 def redis_prefix() -> str:
@@ -82,7 +94,8 @@ class LiveServer:
         import uvicorn
 
         self.app = app
-        self.port = free_port()
+        self.socket = listening_socket()
+        self.port = int(self.socket.getsockname()[1])
         scheme = "https" if ssl else "http"
         self.url = f"{scheme}://127.0.0.1:{self.port}"
         config = uvicorn.Config(
@@ -111,7 +124,7 @@ class LiveServer:
                 **ssl,
             )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
@@ -125,6 +138,7 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.socket.close()
 
 
 def _server_starter() -> tuple[Callable[..., LiveServer], Callable[[], None]]:
