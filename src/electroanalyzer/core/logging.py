@@ -11,6 +11,24 @@ from electroanalyzer.core.request_id import current_request_id
 
 _STANDARD_ATTRIBUTES = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
+# Loggers whose %-style arguments are filled in: their arguments are addresses, ports, process ids and
+# migration names. Other libraries' arguments could quote document text, so their records keep the
+# bare template.
+_INTERPOLATED_LOGGERS = ("uvicorn", "alembic")
+
+# Libraries that log every page laid out or recognizer loaded at INFO: kept to warnings and errors.
+_QUIET_LOGGERS = ("weasyprint", "fontTools", "presidio-analyzer", "presidio-anonymizer")
+
+
+def _event_text(record: logging.LogRecord) -> str:
+    template = record.msg if isinstance(record.msg, str) else str(record.msg)
+    if record.args and record.name.split(".", 1)[0] in _INTERPOLATED_LOGGERS:
+        try:
+            return record.getMessage()
+        except (TypeError, ValueError):
+            return template
+    return template
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -18,7 +36,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.msg if isinstance(record.msg, str) else str(record.msg),
+            "event": _event_text(record),
             "request_id": getattr(record, "request_id", None) or current_request_id(),
         }
         for key, value in record.__dict__.items():
@@ -42,6 +60,8 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> logg
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     return handler
 
 
@@ -59,6 +79,7 @@ def uvicorn_log_config(level: str) -> dict[str, Any]:
             "uvicorn.error": {"handlers": ["default"], "level": level, "propagate": False},
             # Off: uvicorn's access line contains the full URL with its query string.
             "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+            **{name: {"level": "WARNING"} for name in _QUIET_LOGGERS},
         },
         "root": {"handlers": ["default"], "level": level},
     }
