@@ -305,3 +305,39 @@ def test_new_secret_starts_new_steps(api: Api) -> None:
     current = api.authenticator(secret).totp.at(api.ctx.clock.now())
 
     assert len(users.confirm_mfa_enrolment(api.ctx, user_id, current)) == 10
+
+
+def test_racing_requests_accept_code_once(api_on: Api) -> None:
+    """Two sign-ins sending the same code at the same moment: the database lets exactly one through."""
+    import threading
+
+    from electroanalyzer.auth import totp
+
+    if api_on.ctx.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers, so only PostgreSQL runs the two requests concurrently")
+    user_id, secret = enrolled_user(api_on, "racer")
+    code = api_on.authenticator(secret).code()
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+
+    def submit() -> None:
+        with api_on.ctx.session_factory() as db, db.begin():
+            barrier.wait(timeout=10)
+            accepted = totp.accept_code(
+                db,
+                user_id=user_id,
+                secret=secret,
+                code=code,
+                now=api_on.ctx.clock.now(),
+                valid_window=1,
+                lookup_key=api_on.ctx.lookup_key,
+            )
+            results.append(accepted)
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results) == [False, True]
