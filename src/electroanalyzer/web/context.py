@@ -15,6 +15,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permission, has_permission
 from electroanalyzer.web import backend
@@ -93,6 +94,13 @@ def _is_page_request(request: Request) -> bool:
 
 class PageContextMiddleware(BaseHTTPMiddleware):
     """Build `request.state.web_context` for HTML pages; API and static requests pass untouched."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # API and static requests skip BaseHTTPMiddleware's per-request task group and streams.
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith((STATIC_PREFIX, API_PREFIX)):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
     async def dispatch(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
