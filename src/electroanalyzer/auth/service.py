@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from electroanalyzer.audit import service as audit
@@ -327,6 +327,14 @@ def _session_is_live(ctx: ServerContext, session: AuthSession, now: datetime) ->
     return None
 
 
+# Built once: constructing the statement and its cache key on every request cost more CPU than the query.
+SESSION_AND_USER = (
+    select(AuthSession, User)
+    .join(User, User.id == AuthSession.user_id)
+    .where(AuthSession.id == bindparam("session_id"), User.id == bindparam("user_id"))
+)
+
+
 def authenticate(ctx: ServerContext, token: str, *, client: str | None = None) -> CurrentUser:
     """Validate an access token and its server-side session; record the activity."""
     now = ctx.clock.now()
@@ -337,9 +345,7 @@ def authenticate(ctx: ServerContext, token: str, *, client: str | None = None) -
         raise
     with ctx.session_factory() as db, db.begin():
         row = db.execute(
-            select(AuthSession, User)
-            .join(User, User.id == AuthSession.user_id)
-            .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
+            SESSION_AND_USER, {"session_id": claims.session_id, "user_id": claims.user_id}
         ).first()
         session, user = (row[0], row[1]) if row is not None else (None, None)
         problem = (
