@@ -40,6 +40,8 @@ def accept_code(
 
     The step only moves forward through a conditional UPDATE (or the primary key on the first insert),
     so of two requests racing with the same code at most one succeeds.
+    NOTE: only PostgreSQL is tested with truly concurrent requests. On SQLite the loser may instead fail
+    with "database is locked" after the busy timeout, which still rejects the replay.
     """
     step = matching_step(secret, code, now, valid_window)
     if step is None:
