@@ -9,6 +9,7 @@ whose stored hash has a lower cost is rehashed (`needs_rehash`).
 import base64
 import hashlib
 import re
+import secrets
 import unicodedata
 from functools import cache
 from importlib import resources
@@ -137,3 +138,16 @@ def password_problems(
     ):
         problems.append("do not include your username or email address")
     return problems
+
+
+GENERATED_PASSWORD_BYTES = 18
+
+
+def generate_password(policy: PasswordPolicy, *, username: str, email: str | None = None) -> str:
+    """Generate a random password that `policy` accepts (drawn again in the rare case it is not)."""
+    while True:
+        # token_urlsafe draws from letters, digits, "-" and "_"; the suffix adds the character
+        # classes the standard profile requires.
+        candidate = secrets.token_urlsafe(GENERATED_PASSWORD_BYTES) + "aZ7!"
+        if not password_problems(candidate, policy, username=username, email=email):
+            return candidate

@@ -1,4 +1,4 @@
-"""Account management: create, update, disable, delete, unlock, password change and MFA enrolment."""
+"""Account management: create, update, disable, delete, unlock, password change and reset, MFA enrolment."""
 
 import secrets
 from dataclasses import dataclass
@@ -16,7 +16,12 @@ from electroanalyzer.core.context import ServerContext
 from electroanalyzer.core.errors import Conflict, InvalidCredentials, InvalidInput, NotFound, WeakPassword
 from electroanalyzer.documents.models import Document
 from electroanalyzer.users.models import User
-from electroanalyzer.users.passwords import hash_password, password_problems, verify_password
+from electroanalyzer.users.passwords import (
+    generate_password,
+    hash_password,
+    password_problems,
+    verify_password,
+)
 
 
 @dataclass(frozen=True)
@@ -28,11 +33,19 @@ class UserView:
     role: Role
     is_active: bool
     mfa_enabled: bool
+    must_change_password: bool = False
 
 
 def view(user: User) -> UserView:
     return UserView(
-        user.id, user.username, user.email, user.full_name, Role(user.role), user.is_active, user.mfa_enabled
+        user.id,
+        user.username,
+        user.email,
+        user.full_name,
+        Role(user.role),
+        user.is_active,
+        user.mfa_enabled,
+        user.must_change_password,
     )
 
 
@@ -51,7 +64,9 @@ def create_user(
     email: str | None = None,
     full_name: str | None = None,
     actor_id: int | None = None,
+    must_change_password: bool = False,
 ) -> UserView:
+    """Create an account; `must_change_password` makes the user replace the password at first sign-in."""
     username = username.strip().lower()
     email = email.strip().lower() if email else None
     check_password(ctx, password, username=username, email=email)
@@ -69,6 +84,7 @@ def create_user(
             role=role.value,
             password_hash=hash_password(password, ctx.settings.policies.password.bcrypt_rounds),
             password_changed_at=ctx.clock.now(),
+            must_change_password=must_change_password,
         )
         db.add(user)
         db.flush()
@@ -79,7 +95,7 @@ def create_user(
         actor_id=actor_id,
         target_type="user",
         target_id=created.id,
-        details={"role": role.value},
+        details={"role": role.value, "must_change_password": must_change_password},
     )
     auth_service.signal(
         "user:changed", "success", user_id=actor_id, change="create", target_user=str(created.id)
@@ -196,6 +212,7 @@ def change_password(
             raise WeakPassword("Choose a password different from the current one.")
         user.password_hash = hash_password(new_password, ctx.settings.policies.password.bcrypt_rounds)
         user.password_changed_at = ctx.clock.now()
+        user.must_change_password = False
     ended = auth_service.end_sessions(ctx, user_id, reason="password_changed", keep=keep_session)
     audit.record(
         ctx,
@@ -207,6 +224,46 @@ def change_password(
     )
     auth_service.signal("user:changed", "success", user_id=user_id, change="password")
     return ended
+
+
+def reset_password(
+    ctx: ServerContext, user_id: int, *, actor_id: int | None, new_password: str | None = None
+) -> str:
+    """Set a password chosen by an administrator (generated when `new_password` is None), flag the account
+    so the user must change it, and end all the user's sessions. Returns the password, to show once."""
+    policy = ctx.settings.policies.password
+    with ctx.session_factory() as db, db.begin():
+        user = db.get(User, user_id)
+        if user is None:
+            raise NotFound()
+        if new_password is None:
+            new_password = generate_password(policy, username=user.username, email=user.email)
+        else:
+            check_password(ctx, new_password, username=user.username, email=user.email)
+        user.password_hash = hash_password(new_password, policy.bcrypt_rounds)
+        user.password_changed_at = ctx.clock.now()
+        user.must_change_password = True
+    ended = auth_service.end_sessions(ctx, user_id, reason="password_reset")
+    audit.record(
+        ctx,
+        "user:password_reset",
+        actor_id=actor_id,
+        target_type="user",
+        target_id=user_id,
+        details={"sessions_ended": ended},
+    )
+    auth_service.signal(
+        "user:changed", "success", user_id=actor_id, change="password_reset", target_user=str(user_id)
+    )
+    return new_password
+
+
+def find_user_id(ctx: ServerContext, username: str) -> int:
+    with ctx.session_factory() as db:
+        user_id = db.scalar(select(User.id).where(User.username == username.strip().lower()))
+    if user_id is None:
+        raise NotFound(f"No user is named {username!r}; list the accounts on the web page /admin/users.")
+    return user_id
 
 
 def begin_mfa_enrolment(ctx: ServerContext, user_id: int) -> tuple[str, str]:
