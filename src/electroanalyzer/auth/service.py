@@ -50,6 +50,7 @@ class CurrentUser:
     email: str | None = None
     full_name: str | None = None
     mfa_enabled: bool = False
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -372,6 +373,7 @@ def authenticate(ctx: ServerContext, token: str, *, client: str | None = None) -
             user.email,
             user.full_name,
             user.mfa_enabled,
+            user.must_change_password,
         )
 
 
