@@ -246,3 +246,36 @@ def test_bearer_request_needs_no_csrf_token(app: Any) -> None:
         ).json()["access_token"]
         response = client.post("/api/v2/auth/logout", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 204
+
+
+def bearer_token(app: Any, username: str) -> str:
+    username = f"{username}{uuid.uuid4().hex[:8]}"
+    app.create_user(username, "therapist", THERAPIST_PASSWORD)
+    with app.client() as client:
+        response = client.post(
+            "/api/v2/auth/token", json={"username": username, "password": THERAPIST_PASSWORD}
+        )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+def test_bearer_request_gets_no_csrf_cookie(app: Any) -> None:
+    token = bearer_token(app, "peggy")
+    with app.client() as client:
+        bearer = client.get("/api/v2/auth/me", headers={"Authorization": f"Bearer {token}"})
+        client.cookies.clear()
+        anonymous = client.get("/api/v2/health")
+    assert bearer.status_code == 200
+    assert "set-cookie" not in bearer.headers
+    assert anonymous.headers["set-cookie"].startswith("ea_csrf=")
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}])
+def test_cross_site_bearer_request_rejected(app: Any, headers: dict[str, str]) -> None:
+    token = bearer_token(app, "quinn")
+    with app.client() as client:
+        response = client.post("/api/v2/auth/logout", headers={"Authorization": f"Bearer {token}", **headers})
+        me = client.get("/api/v2/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
+    assert response.json()["code"] in {"cross_origin_request", "cross_site_request"}
+    assert me.status_code == 200  # the rejected logout did not end the session

@@ -97,6 +97,10 @@ class _FirstFieldFinder:
             self.done = True
 
 
+def _has_bearer(scope: Scope) -> bool:
+    return (header(scope, b"authorization") or b"")[:7].lower() == b"bearer "
+
+
 class CsrfMiddleware:
     """Reject unsafe requests that a browser could send from another site.
 
@@ -145,6 +149,17 @@ class CsrfMiddleware:
             return
         secure = self.resolver.scheme(scope) == "https"
         jar = cookies(scope)
+        if _has_bearer(scope):
+            # The bearer header authenticates and a cross-site page cannot set it, so the request
+            # needs no CSRF token and gets no CSRF cookie. Unsafe requests still pass the origin checks.
+            if scope["method"] not in SAFE_METHODS:
+                verdict = await self._check_unsafe(scope, receive, jar, None, None)
+                if isinstance(verdict, tuple):
+                    await self._reject(scope, send, *verdict)
+                    return
+                receive = verdict
+            await self.app(scope, receive, send)
+            return
         cookie_token = jar.get(SECURE_COOKIE_NAME if secure else COOKIE_NAME)
         session_id = self._session_id(scope)
         valid_cookie = cookie_token is not None and token_is_bound(self.secret_key, session_id, cookie_token)
@@ -180,8 +195,7 @@ class CsrfMiddleware:
             return ("unsupported_media_type", "send JSON (application/json) or a form, not text/plain", 415)
         if not jar:
             return receive  # no ambient credentials: nothing a cross-site page could ride on
-        authorization = header(scope, b"authorization") or b""
-        if authorization[:7].lower() == b"bearer ":
+        if _has_bearer(scope):
             # The bearer header authenticates (it wins over the cookie), and a cross-site page
             # cannot set it without a CORS preflight that only configured origins pass.
             return receive
