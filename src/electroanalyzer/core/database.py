@@ -61,7 +61,9 @@ def create_engine_for(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=20)
+        # One pooled connection per worker thread, because anyio runs at most 40 sync handlers at once
+        # by default. With a smaller pool, requests open and close overflow connections and their PRAGMAs.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=40)
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     if url.startswith("postgresql://"):
