@@ -50,7 +50,8 @@ def format_date(value: Any) -> str:
 def format_score(value: Any) -> str:
     if value is None:
         return "–"
-    return f"{float(value):.0f}"
+    # One decimal, as the text, HTML, PDF and JSON reports show it.
+    return f"{float(value):.1f}"
 
 
 def score_band(value: Any) -> str:
