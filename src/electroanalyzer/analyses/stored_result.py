@@ -45,4 +45,5 @@ def from_stored(stored: dict[str, Any]) -> Any:
         sections=list(report["sections"]),
         rubric_id=report["rubric"]["id"],
         rubric_version=report["rubric"]["version"],
+        warnings=list(report.get("warnings") or []),
     )
