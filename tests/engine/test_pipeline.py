@@ -179,3 +179,84 @@ def test_redacted_dates_stay_out_of_report() -> None:
     for original in ("03/20/2024", "05/27/2024", "John Doe"):
         assert original not in html
         assert original not in report
+
+
+# The engine's document type for each MTSamples manifest type.
+MANIFEST_TYPES = {
+    "evaluation": "evaluation",
+    "evaluation_plan_of_care": "evaluation",
+    "progress_note": "progress_report",
+    "discharge_summary": "discharge_summary",
+    "swallow_study_evaluation": "swallow_study",
+    "swallow_study_evaluation_plan_of_care": "swallow_study",
+}
+
+
+def _manifest_rows(notes_dir: Path) -> list[dict[str, str]]:
+    with (notes_dir.parent / "manifest.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_therapy_notes_typed_and_unwarned(therapy_notes_dir: Path) -> None:
+    rows = [row for row in _manifest_rows(therapy_notes_dir) if row["discipline"] in {"PT", "OT", "SLP"}]
+    assert len(rows) == 19
+    for row in rows:
+        text = (therapy_notes_dir.parent / row["file"]).read_text(encoding="utf-8")
+
+        result = analyze_text(text, AnalysisOptions())
+
+        assert result.document_type == MANIFEST_TYPES[row["doc_type"]], row["file"]
+        assert result.warnings == [], row["file"]
+        assert result.discipline_confidence >= 0.35, row["file"]
+
+
+def _physician_and_recreation_notes(notes_dir: Path) -> list[Path]:
+    return sorted(notes_dir.glob("PMR-MD_*.txt")) + sorted(notes_dir.glob("TR_*.txt"))
+
+
+def test_physician_notes_warned(therapy_notes_dir: Path) -> None:
+    notes = _physician_and_recreation_notes(therapy_notes_dir)
+    assert len(notes) == 13
+    for path in notes:
+        result = analyze_text(path.read_text(encoding="utf-8"), AnalysisOptions())
+
+        assert [w["code"] for w in result.warnings] == ["not_a_therapy_note"], path.name
+        assert result.discipline_confidence < 0.35, path.name
+        assert result.document_type_confidence < 0.35, path.name
+
+
+@pytest.mark.parametrize("name", ["deid_DeidUserManual.pdf", "pypdf_Seige_of_Vicksburg_Sample_OCR.pdf"])
+def test_non_clinical_documents_warned(documents_dir: Path, name: str) -> None:
+    result = analyze_document((documents_dir / name).read_bytes(), AnalysisOptions(), file_name=name)
+
+    assert [w["code"] for w in result.warnings] == ["not_a_therapy_note"]
+    assert result.discipline_confidence < 0.2
+    assert result.document_type_confidence < 0.2
+    assert "does not look like a PT, OT or SLP therapy note" in result.warnings[0]["message"]
+
+
+def test_explicit_options_keep_warning(therapy_notes_dir: Path) -> None:
+    text = (therapy_notes_dir / "PMR-MD_hip-fracture-rehab-consult_2391.txt").read_text(encoding="utf-8")
+
+    result = analyze_text(text, AnalysisOptions(discipline="PT", document_type="evaluation"))
+
+    assert result.discipline == "PT"
+    assert result.document_type == "evaluation"
+    assert result.findings
+    assert [w["code"] for w in result.warnings] == ["not_a_therapy_note"]
+    assert "you set" in result.warnings[0]["message"]
+    assert result.to_dict()["warnings"] == result.warnings
+
+
+def test_counts_match_findings(therapy_notes_dir: Path) -> None:
+    text = (therapy_notes_dir / "PT_physical-therapy-ankle-sprain_1612.txt").read_text(encoding="utf-8")
+
+    result = analyze_text(text, AnalysisOptions())
+    counts = result.to_dict()["counts"]
+    scored = [f for f in result.findings if not f.advisory]
+
+    assert any(f.advisory for f in result.findings)
+    assert counts["advisory"] == sum(1 for f in result.findings if f.advisory)
+    assert sum(counts.values()) == len(result.findings)
+    for status in ("met", "partly_met", "missing", "not_applicable"):
+        assert counts[status] == sum(1 for f in scored if f.status == status), status

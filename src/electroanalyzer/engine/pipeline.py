@@ -15,7 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from electroanalyzer.engine.compliance.classify import detect_discipline, detect_document_type
+from electroanalyzer.engine.compliance.classify import (
+    detect_discipline,
+    detect_document_type,
+    looks_like_therapy_note,
+    not_a_therapy_note_warning,
+)
 from electroanalyzer.engine.compliance.context import Evidence, NoteContext
 from electroanalyzer.engine.compliance.evaluate import evaluate
 from electroanalyzer.engine.compliance.findings import Finding, score_findings
@@ -98,6 +103,8 @@ class AnalysisResult:
     rubric_id: str
     rubric_version: str
     duration_ms: float = 0.0
+    # Problems with the analysis as a whole, each {"code", "message"}, such as not_a_therapy_note.
+    warnings: list[dict[str, str]] = field(default_factory=list)
     original_text: str | None = field(default=None, repr=False)
     _offset_map: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
 
@@ -127,9 +134,10 @@ class AnalysisResult:
         return o_end + (offset - r_end)
 
     def counts(self) -> dict[str, int]:
+        """Count the scored findings by status, and every advisory finding under "advisory"."""
         totals = {"met": 0, "partly_met": 0, "missing": 0, "not_applicable": 0, "advisory": 0}
         for finding in self.findings:
-            if finding.advisory and finding.status in {"missing", "partly_met"}:
+            if finding.advisory:
                 totals["advisory"] += 1
             else:
                 totals[finding.status] += 1
@@ -147,6 +155,7 @@ class AnalysisResult:
             "rubric": {"id": self.rubric_id, "version": self.rubric_version},
             "score": self.score,
             "score_explanation": self.score_explanation,
+            "warnings": [dict(warning) for warning in self.warnings],
             "counts": self.counts(),
             "findings": [finding.to_dict() for finding in self.findings],
             "sections": self.sections,
@@ -195,18 +204,29 @@ def analyze_text(text: str, options: AnalysisOptions, *, progress: Progress | No
     redacted = redaction.text
 
     _report(progress, "classifying", 0.5)
+    # Detection runs even when the user set the discipline, because it decides the warning below.
+    detected = detect_discipline(redacted)
+    therapy_note = looks_like_therapy_note(detected)
     if options.discipline is not None:
         discipline, discipline_confidence = options.discipline.upper(), 1.0
     elif options.rubric is not None:
         discipline, discipline_confidence = options.rubric.discipline, 1.0
     else:
-        detected = detect_discipline(redacted)
         discipline, discipline_confidence = detected.value, detected.confidence
     if options.document_type is not None:
         document_type, type_confidence = options.document_type, 1.0
     else:
         detected_type = detect_document_type(redacted, discipline)
         document_type, type_confidence = detected_type.value, detected_type.confidence
+        if not therapy_note:
+            # A therapy document type is no surer than the document being a therapy note.
+            type_confidence = min(type_confidence, detected.confidence)
+    warnings = []
+    if not therapy_note:
+        overridden = any(
+            value is not None for value in (options.discipline, options.document_type, options.rubric)
+        )
+        warnings.append(not_a_therapy_note_warning(detected, overridden=overridden))
 
     _report(progress, "checking", 0.6)
     rubric = options.rubric or load_builtin_rubric(discipline)
@@ -230,6 +250,7 @@ def analyze_text(text: str, options: AnalysisOptions, *, progress: Progress | No
         ],
         rubric_id=rubric.id,
         rubric_version=rubric.version,
+        warnings=warnings,
     )
     if options.include_phi:
         result.original_text = text
@@ -244,6 +265,7 @@ def analyze_text(text: str, options: AnalysisOptions, *, progress: Progress | No
             "document_type": document_type,
             "rule_count": len(findings),
             "score": score.value,
+            "warning_codes": [warning["code"] for warning in warnings],
             "duration_ms": result.duration_ms,
         },
     )

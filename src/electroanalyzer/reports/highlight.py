@@ -19,6 +19,11 @@ class Segment:
     status: str = ""
 
 
+def format_score(value: float) -> str:
+    """Format a score with one decimal, as every report and the web pages show it."""
+    return f"{value:.1f}"
+
+
 def evidence_anchor(finding_index: int, evidence_index: int) -> str:
     return f"ev-{finding_index}-{evidence_index}"
 

@@ -11,7 +11,7 @@ from typing import Any
 from electroanalyzer import __version__
 from electroanalyzer.engine.pipeline import AnalysisResult
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 def document_dict(result: AnalysisResult, file: str | None) -> dict[str, Any]:

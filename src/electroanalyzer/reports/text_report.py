@@ -8,18 +8,29 @@ from rich.panel import Panel
 from rich.table import Table
 
 from electroanalyzer.engine.pipeline import AnalysisResult, Finding
-from electroanalyzer.reports.highlight import SEVERITY_ORDER, STATUS_ORDER
+from electroanalyzer.reports.highlight import SEVERITY_ORDER, STATUS_ORDER, format_score
 
 STATUS_STYLE = {"met": "green", "partly_met": "yellow", "missing": "bold red", "not_applicable": "dim"}
 STATUS_LABEL = {"met": "met", "partly_met": "partly met", "missing": "missing", "not_applicable": "n/a"}
+QUOTE_WORDS = 8
+MAX_QUOTES = 3
 
 
 def render_text(result: AnalysisResult, console: Console | None = None, *, file: str | None = None) -> None:
-    """Print the score panel, the findings table (worst first) and the score explanation."""
+    """Print the warnings, the score panel, the findings table (worst first) and the score explanation."""
     console = console or Console()
+    for warning in result.warnings:
+        console.print(
+            Panel(
+                escape(warning["message"]),
+                title=f"Warning: {escape(warning['code'])}",
+                border_style="bold red",
+                expand=False,
+            )
+        )
     title = f"{file or 'note'} - {result.discipline} {result.document_type.replace('_', ' ')}"
     summary = (
-        f"Score [bold]{result.score:g}[/bold]/100 ({result.strictness})  "
+        f"Score [bold]{format_score(result.score)}[/bold]/100 ({result.strictness})  "
         f"discipline {result.discipline} ({result.discipline_confidence:.0%})  "
         f"type {result.document_type} ({result.document_type_confidence:.0%})  "
         f"rubric {result.rubric_id} {result.rubric_version}"
@@ -43,7 +54,7 @@ def _worst_first(finding: Finding) -> tuple[int, int, str]:
 
 
 def _status_cell(finding: Finding) -> str:
-    if finding.advisory and finding.status in {"missing", "partly_met"}:
+    if finding.advisory:
         return f"[cyan]advice ({STATUS_LABEL[finding.status]})[/cyan]"
     style = STATUS_STYLE[finding.status]
     return f"[{style}]{STATUS_LABEL[finding.status]}[/{style}]"
@@ -53,5 +64,18 @@ def _finding_cell(finding: Finding) -> str:
     # Note text can hold brackets such as "[DATE]", which Rich would read as markup.
     text = escape(f"{finding.title}: {finding.detail}")
     if finding.status in {"missing", "partly_met"}:
+        # The evidence of a gap quotes the passages that fall short, such as the goals that lack an aspect.
+        quotes = [_first_words(evidence.text) for evidence in finding.evidence[:MAX_QUOTES]]
+        if quotes:
+            more = len(finding.evidence) - len(quotes)
+            text += "\nQuoted: " + "; ".join(escape(quote) for quote in quotes)
+            text += f" (and {more} more)" if more > 0 else ""
         text += f"\n[dim]Fix: {escape(finding.fix)}[/dim]"
     return text
+
+
+def _first_words(text: str) -> str:
+    """Quote the first words of a redacted evidence passage, on one line."""
+    words = text.split()
+    quote = " ".join(words[:QUOTE_WORDS])
+    return f'"{quote}..."' if len(words) > QUOTE_WORDS else f'"{quote}"'
