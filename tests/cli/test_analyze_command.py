@@ -66,6 +66,7 @@ def test_unreadable_file_does_not_stop_batch(therapy_notes_dir: Path, tmp_path: 
 
     assert completed.returncode == 3
     assert "Could not analyze" in completed.stderr
+    assert "analysis_failed" not in completed.stderr
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     by_file = {Path(d["file"]).name: d for d in report["documents"]}
     assert "findings" in by_file["a_good.txt"]
@@ -143,3 +144,59 @@ def test_missing_path_in_batch(therapy_notes_dir: Path, tmp_path: Path) -> None:
     assert as_json.returncode == 3
     assert report["documents"][0]["error"]["code"] == "file_not_found"
     assert "findings" in report["documents"][1]
+
+
+def test_json_without_output_prints(therapy_notes_dir: Path, tmp_path: Path) -> None:
+    completed = _run(str(therapy_notes_dir / NOTE), "--format", "json", cwd=tmp_path)
+
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["documents"][0]["findings"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("output_format", ["html", "pdf"])
+def test_file_formats_require_output(therapy_notes_dir: Path, tmp_path: Path, output_format: str) -> None:
+    completed = _run(str(therapy_notes_dir / NOTE), "--format", output_format, cwd=tmp_path)
+
+    assert completed.returncode == 2
+    assert "--output" in completed.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_documents_output(tmp_path: Path) -> None:
+    completed = _run("--help", cwd=tmp_path)
+
+    assert "standard output" in completed.stdout
+    assert "--verbose" in completed.stdout
+
+
+def test_verbose_logs_failures(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+
+    quiet = _run(str(tmp_path / "empty.txt"), cwd=tmp_path)
+    verbose = _run(str(tmp_path / "empty.txt"), "--verbose", cwd=tmp_path)
+
+    assert quiet.returncode == 3
+    assert "analysis_failed" not in quiet.stderr
+    assert "Could not analyze" in quiet.stderr
+    assert "WARNING electroanalyzer.commands.analyze_run: analysis_failed" in verbose.stderr
+
+
+def test_not_a_therapy_note_warned(therapy_notes_dir: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in [NOTE, "PMR-MD_emg-nerve-conduction-study-8_1688.txt"]:
+        shutil.copy(therapy_notes_dir / name, notes / name)
+
+    as_text = _run(str(notes), cwd=tmp_path)
+    as_json = _run(str(notes), "--format", "json", cwd=tmp_path)
+
+    assert as_text.returncode == 0, as_text.stderr
+    assert "Warning: not_a_therapy_note" in as_text.stdout
+    assert "not_a_therapy_note" in as_text.stdout.split("Summary", 1)[1]
+    report = json.loads(as_json.stdout)
+    warnings = {Path(d["file"]).name: d["warnings"] for d in report["documents"]}
+    assert warnings[NOTE] == []
+    assert warnings["PMR-MD_emg-nerve-conduction-study-8_1688.txt"][0]["code"] == "not_a_therapy_note"
+    assert "not_a_therapy_note" in as_json.stderr

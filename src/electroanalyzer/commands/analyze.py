@@ -19,6 +19,10 @@ HELP = f"""Check therapy notes (PDF, DOCX, DOC, TXT; files or folders) against t
 
 PHI is redacted before analysis and reports show only the redacted text unless --include-phi is given.
 
+Output: --format text (the default) prints each report to standard output. --format json prints one
+JSON report for all files to standard output, or writes DIR/report.json with --output DIR. --format html
+and --format pdf write one report per file into the --output folder, which they require.
+
 Exit codes: {EXIT_OK} every file analyzed (and at or above --fail-under); {EXIT_BELOW_THRESHOLD} a score is
 below --fail-under; {EXIT_USAGE} invalid options or no input files; {EXIT_SOME_FAILED} one or more files
 could not be analyzed.
@@ -76,7 +80,12 @@ def analyze(
         OutputFormat, typer.Option("--format", help="Report format.")
     ] = OutputFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", help="Folder for report files (json, html, pdf).")
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Folder for report files: report.json for json, one file per note for html and pdf "
+            "(required for html and pdf). Without it, json goes to standard output.",
+        ),
     ] = None,
     fail_under: Annotated[
         float | None, typer.Option(min=0, max=100, help="Exit with code 1 when any score is below this.")
@@ -87,11 +96,15 @@ def analyze(
     include_phi: Annotated[
         bool, typer.Option("--include-phi", help="Show the unredacted note text in reports (contains PHI).")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Also print warning log records to standard error.")
+    ] = False,
 ) -> None:
     from rich.console import Console
 
-    from electroanalyzer.commands.analyze_run import run_batch
+    from electroanalyzer.commands.analyze_run import configure_logging, run_batch
 
+    configure_logging(verbose=verbose)
     console = Console(stderr=False)
     errors = Console(stderr=True)
     code = run_batch(

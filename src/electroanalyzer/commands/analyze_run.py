@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,34 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from electroanalyzer.commands.analyze import EXIT_USAGE, collect_files, exit_code
+from electroanalyzer.reports.highlight import format_score
 
 logger = logging.getLogger(__name__)
+PACKAGE_LOGGER = "electroanalyzer"
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+# Name of the handler this command installs, so a second run in one process replaces it.
+CLI_HANDLER_NAME = "electroanalyzer_cli"
+
+
+def configure_logging(*, verbose: bool) -> None:
+    """Route the package's log records: WARNING and above to stderr when verbose, else nowhere.
+
+    Without a handler, Python prints a bare event name such as "analysis_failed" to stderr, while
+    the command already prints every failure as a sentence.
+    """
+    package = logging.getLogger(PACKAGE_LOGGER)
+    for existing in list(package.handlers):
+        if existing.get_name() == CLI_HANDLER_NAME:
+            package.removeHandler(existing)
+    handler: logging.Handler
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    else:
+        handler = logging.NullHandler()
+    handler.set_name(CLI_HANDLER_NAME)
+    package.addHandler(handler)
 
 
 def _options(**kwargs: Any) -> Any:
@@ -76,8 +103,15 @@ def run_batch(
     if not files:
         errors.print("[red]Error:[/red] no .txt, .pdf, .docx or .doc files to analyze.")
         return EXIT_USAGE
-    if output_format in {"html", "pdf", "json"} and output is None:
-        output = Path("reports")
+    if output_format in {"html", "pdf"} and output is None:
+        errors.print(
+            f"[red]Error:[/red] --format {output_format} writes one file per note. "
+            "Give the folder for them with --output DIR."
+        )
+        return EXIT_USAGE
+    # JSON printed to stdout must be the only output there, so the summary goes to stderr.
+    json_to_stdout = output_format == "json" and output is None
+    summary_console = errors if json_to_stdout else console
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
     if include_phi:
@@ -128,14 +162,16 @@ def run_batch(
             else:
                 scores.append(result.score)
                 entries.append((name, result))
-                rows.append((name, f"{result.score:g}"))
+                rows.append((name, format_score(result.score)))
                 _write_one(result, path, name, output_format, output, console)
+                if output_format != "text":
+                    _print_warnings(errors, name, result)
             progress.advance(task)
 
     if output_format == "json":
         _write_json(entries, output, console)
     if batch or missing or output_format != "text":
-        _print_summary(console, entries, rows)
+        _print_summary(summary_console, entries, rows)
     return exit_code(failed, scores, fail_under)
 
 
@@ -163,9 +199,21 @@ def _write_json(entries: list[Any], output: Path | None, console: Console) -> No
     from electroanalyzer.reports import render_json
 
     report = render_json(entries)
-    target = (output or Path(".")) / "report.json"
+    if output is None:
+        # Plain stdout rather than Rich, which would wrap long lines and read brackets as markup.
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        return
+    target = output / "report.json"
     target.write_text(json.dumps(report, indent=2), encoding="utf-8")
     console.print(f"Wrote {escape(str(target))}")
+
+
+def _print_warnings(errors: Console, name: str, result: Any) -> None:
+    for warning in result.warnings:
+        errors.print(
+            f"[bold yellow]Warning:[/bold yellow] {escape(name)}: {escape(warning['message'])} "
+            f"({escape(warning['code'])})"
+        )
 
 
 def _print_summary(console: Console, entries: list[Any], rows: list[tuple[str, str]]) -> None:
@@ -175,12 +223,21 @@ def _print_summary(console: Console, entries: list[Any], rows: list[tuple[str, s
     table.add_column("Type")
     table.add_column("Score", justify="right")
     table.add_column("Missing", justify="right")
+    table.add_column("Warnings", no_wrap=True, min_width=len("not_a_therapy_note"))
     for entry, (name, score) in zip(entries, rows, strict=True):
         # The file name alone keeps the table readable; the messages above give full paths.
         label = escape(Path(name).name)
         if isinstance(entry, dict):
-            table.add_row(label, "-", "-", f"[red]{escape(score)}[/red]", "-")
+            table.add_row(label, "-", "-", f"[red]{escape(score)}[/red]", "-", "-")
             continue
         result = entry[1]
-        table.add_row(label, result.discipline, result.document_type, score, str(result.counts()["missing"]))
+        codes = ", ".join(warning["code"] for warning in result.warnings)
+        table.add_row(
+            label,
+            result.discipline,
+            result.document_type,
+            score,
+            str(result.counts()["missing"]),
+            f"[bold yellow]{escape(codes)}[/bold yellow]" if codes else "",
+        )
     console.print(table)
