@@ -129,3 +129,21 @@ def test_stage_header_is_not_a_condition() -> None:
     text = "ORAL STAGE:  Within functional limits.\n\nPHARYNGEAL STAGE:  Timely swallow initiation."
 
     assert _finding("SLP-DX", text, "SLP", "swallow_study") == "missing"
+
+
+def test_plof_described_indirectly_partly_met() -> None:
+    text = "WORK STATUS:  On medical leave. She works as a teacher's aide and walks most of the day."
+
+    assert _finding("EVAL-PLOF", text) == "partly_met"
+
+
+def test_plof_absent_is_missing() -> None:
+    text = "HISTORY:  Ankle pain after a fall. OBJECTIVE:  ROM 10 degrees."
+
+    assert _finding("EVAL-PLOF", text) == "missing"
+
+
+def test_plof_ankle_note_partly_met(therapy_notes_dir: Path) -> None:
+    text = (therapy_notes_dir / "PT_physical-therapy-ankle-sprain_1612.txt").read_text(encoding="utf-8")
+
+    assert _finding("EVAL-PLOF", text) == "partly_met"

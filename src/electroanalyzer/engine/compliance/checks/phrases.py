@@ -24,6 +24,9 @@ class PhrasesParams(PatternList):
     min_groups_for_partial: int = Field(default=1, ge=1)
     # The rule applies only when one of these is affirmed in the note (a KX modifier, telehealth).
     only_if: list[str] = Field(default_factory=list, max_length=40)
+    # Indirect evidence: when no group is found, an affirmed match of one of these gives "partly_met"
+    # (prior work or activities described without a prior level of function statement).
+    partial_patterns: list[str] = Field(default_factory=list, max_length=40)
 
 
 @register("phrases", PhrasesParams, "Every group of phrases is affirmed (not negated) in the named sections.")
@@ -66,14 +69,25 @@ def check_phrases(ctx: NoteContext, params: PhrasesParams, strictness: str) -> C
     if len(affirmed_groups) + len(hedged_groups) >= params.min_groups_for_partial:
         lacking = missing_groups + [f"{name} (only hedged)" for name in hedged_groups]
         return CheckResult(Status.PARTLY_MET, evidence, "not found: " + ", ".join(lacking))
+    if not affirmed_groups and params.partial_patterns:
+        indirect = _first_affirmed(ctx, params.partial_patterns, regions)
+        if indirect:
+            return CheckResult(
+                Status.PARTLY_MET,
+                trigger + indirect,
+                "not stated as such: " + ", ".join(missing_groups) + "; only described indirectly (quoted)",
+            )
     detail = "not found: " + ", ".join(missing_groups)
     if negated:
         detail += " (mentioned only in negated form)"
     return CheckResult(Status.MISSING, trigger + negated[:3], detail)
 
 
-def _first_affirmed(ctx: NoteContext, patterns: list[str]) -> list[Evidence]:
-    for hit in ctx.hits(compile_any(tuple(patterns)), [(0, len(ctx.text))]):
+def _first_affirmed(
+    ctx: NoteContext, patterns: list[str], regions: list[tuple[int, int]] | None = None
+) -> list[Evidence]:
+    whole = [(0, len(ctx.text))]
+    for hit in ctx.hits(compile_any(tuple(patterns)), whole if regions is None else regions):
         if hit.polarity is Polarity.AFFIRMED:
             return [ctx.evidence(hit.start, hit.end)]
     return []
@@ -86,6 +100,9 @@ class ForbiddenParams(PatternList):
     # The rule applies only when one of these is affirmed in the note (laterality, an assistant author),
     # and, if and_if is set, one of those too.
     only_if: list[str] = Field(default_factory=list, max_length=40)
+    # Indirect evidence: when no group is found, an affirmed match of one of these gives "partly_met"
+    # (prior work or activities described without a prior level of function statement).
+    partial_patterns: list[str] = Field(default_factory=list, max_length=40)
     and_if: list[str] = Field(default_factory=list, max_length=40)
 
 
