@@ -155,3 +155,18 @@ def test_development_warns_but_still_requires_keys(tmp_path: Path) -> None:
     keys.pop("FILE_ENCRYPTION_KEY")
     with pytest.raises(SettingsError, match="FILE_ENCRYPTION_KEY is missing"):
         load_settings(**keys, data_dir=tmp_path, config_dir=tmp_path, FILE_ENCRYPTION_KEY="")
+
+
+def test_users_create_admin_points_to_web_mfa_set_up(tmp_path: Path) -> None:
+    env = clean_environment(tmp_path, EA_PORT="8123")
+    (tmp_path / "config" / "security_policies.yaml").write_text(
+        "password:\n  bcrypt_rounds: 4\nmfa:\n  required_for_roles: [admin]\n"
+    )
+    run_cli(["keys", "generate"], env, tmp_path)
+    assert run_cli(["db", "upgrade"], env, tmp_path).returncode == 0
+    created = run_cli(["users", "create", "mfaadmin", "--role", "admin", "--generate"], env, tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert "sign in at the web pages (http://127.0.0.1:8123/)" in created.stdout
+    web_position = created.stdout.index("web pages")
+    api_position = created.stdout.index("POST /api/v2/auth/mfa/enroll")
+    assert web_position < api_position

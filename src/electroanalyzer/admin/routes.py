@@ -44,6 +44,20 @@ class UserUpdate(BaseModel):
     full_name: str | None = Field(default=None, max_length=128)
 
 
+class PasswordReset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str | None = Field(
+        default=None, min_length=1, max_length=4096, description="New password; omit to generate one."
+    )
+
+
+class PasswordResetResult(BaseModel):
+    temporary_password: str | None = Field(
+        description="The generated password, shown only in this response; null when the request set it."
+    )
+
+
 class UserPage(BaseModel):
     items: list[UserRead]
     total: int
@@ -123,6 +137,17 @@ def delete_user(user_id: int, admin: UserAdmin, ctx: Context) -> Response:
 def unlock_user(user_id: int, admin: UserAdmin, ctx: Context) -> Response:
     users.unlock_user(ctx, user_id, actor_id=admin.id)
     return Response(status_code=204)
+
+
+@router.post("/users/{user_id}/reset-password", response_model=PasswordResetResult)
+def reset_password(
+    user_id: int, admin: UserAdmin, ctx: Context, body: PasswordReset | None = None
+) -> PasswordResetResult:
+    """Set a new password (generated unless given), end all the user's sessions, and make the user change
+    it at the next sign-in."""
+    chosen = body.password if body else None
+    password = users.reset_password(ctx, user_id, actor_id=admin.id, new_password=chosen)
+    return PasswordResetResult(temporary_password=None if chosen else password)
 
 
 @router.post("/users/{user_id}/reset-mfa", status_code=204)

@@ -1,5 +1,6 @@
-"""Server commands: serve, worker, db upgrade, users create, keys generate/rotate, audit verify/export,
-retention purge. Heavy imports stay inside the command bodies so `--help` starts quickly."""
+"""Server commands: serve, worker, db upgrade, users create/reset-password, keys generate/rotate,
+audit verify/export, retention purge. Heavy imports stay inside the command bodies so `--help` starts
+quickly."""
 
 import json
 import os
@@ -170,37 +171,73 @@ def users_create(
     role: Annotated[str, typer.Option(help="admin, therapist or viewer.")] = "therapist",
     email: Annotated[str | None, typer.Option(help="Email address (optional).")] = None,
     generate: Annotated[
-        bool, typer.Option("--generate", help="Generate a password and show it once.")
+        bool,
+        typer.Option(
+            "--generate", help="Generate a password, show it once, and require a change at sign-in."
+        ),
     ] = False,
 ) -> None:
     """Create an account. The password is typed twice, or generated and shown once."""
-    import secrets
-
     from electroanalyzer.auth.permissions import Role
     from electroanalyzer.core.errors import DomainError
     from electroanalyzer.users import service
+    from electroanalyzer.users.passwords import generate_password
 
     try:
         chosen_role = Role(role)
     except ValueError:
         raise _fail("--role must be admin, therapist or viewer") from None
+    ctx = _context()
     if generate:
-        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
-        password = "".join(secrets.choice(alphabet) for _ in range(20)) + "!" + secrets.choice("23456789")
+        password = generate_password(ctx.settings.policies.password, username=username.lower(), email=email)
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    ctx = _context()
     try:
         created = service.create_user(
-            ctx, username=username, password=password, role=chosen_role, email=email
+            ctx,
+            username=username,
+            password=password,
+            role=chosen_role,
+            email=email,
+            must_change_password=generate,
         )
     except DomainError as error:
         raise _fail(error.detail) from None
     typer.echo(f"Created {created.role.value} {created.username} (id {created.id}).")
     if generate:
         typer.echo(f"Password (shown once, store it safely): {password}")
+        typer.echo("The user must choose a new password after signing in.")
     if chosen_role.value in ctx.settings.policies.mfa.required_for_roles:
-        typer.echo("This role must enrol in MFA at first sign-in (POST /api/v2/auth/mfa/enroll).")
+        typer.echo(
+            f"This role must set up MFA at first sign-in: sign in at the web pages "
+            f"(http://{ctx.settings.host}:{ctx.settings.port}/), where MFA set-up starts. "
+            "API clients enrol with POST /api/v2/auth/mfa/enroll."
+        )
+
+
+def users_reset_password(
+    username: Annotated[str, typer.Argument(help="Login name of the account to reset.")],
+    generate: Annotated[
+        bool, typer.Option("--generate", help="Generate the new password and show it once.")
+    ] = False,
+) -> None:
+    """Set a new password for an account, end all its sessions, and require a change at sign-in."""
+    from electroanalyzer.core.errors import DomainError
+    from electroanalyzer.users import service
+
+    ctx = _context()
+    new_password = (
+        None if generate else typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    )
+    try:
+        user_id = service.find_user_id(ctx, username)
+        password = service.reset_password(ctx, user_id, actor_id=None, new_password=new_password)
+    except DomainError as error:
+        raise _fail(error.detail) from None
+    typer.echo(f"Reset the password of {username.strip().lower()} (id {user_id}); its sessions have ended.")
+    if generate:
+        typer.echo(f"Password (shown once, store it safely): {password}")
+    typer.echo("The user must choose a new password after signing in.")
 
 
 def keys_generate(
@@ -293,7 +330,10 @@ def register(app: typer.Typer) -> None:
     app.command("worker")(worker)
     groups: dict[str, tuple[str, list[tuple[str, Any]]]] = {
         "db": ("Database migrations.", [("upgrade", db_upgrade)]),
-        "users": ("User accounts.", [("create", users_create)]),
+        "users": (
+            "User accounts.",
+            [("create", users_create), ("reset-password", users_reset_password)],
+        ),
         "keys": ("Encryption keys.", [("generate", keys_generate), ("rotate", keys_rotate)]),
         "audit": ("The audit trail.", [("verify", audit_verify), ("export", audit_export)]),
         "retention": ("Data retention.", [("purge", retention_purge)]),
