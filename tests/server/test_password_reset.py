@@ -1,6 +1,6 @@
 """Admin password reset (API and CLI) and the must-change-password restriction it sets."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +9,8 @@ from electroanalyzer.audit import service as audit
 from electroanalyzer.auth.permissions import Role
 from electroanalyzer.core.settings import Settings
 from electroanalyzer.core.signals import SecuritySignal, subscribe, unsubscribe
+from electroanalyzer.users import service as users
+from server.conftest import TEST_POLICY, start_api
 from server.support import PASSWORD, Api, cli_environment, run_cli
 
 NEW_PASSWORD = "Harbor#Lantern62Quill"
@@ -142,3 +144,30 @@ def test_cli_reset_password(api: Api, admin_token: str, tmp_path: Path) -> None:
     unknown = run_cli(["users", "reset-password", "nobody", "--generate"], env, tmp_path)
     assert unknown.returncode == 2
     assert "No user is named" in unknown.stderr
+
+
+def test_mfa_enrolment_comes_before_password_change(make_settings: Callable[..., Settings]) -> None:
+    policy = {**TEST_POLICY, "mfa": {"required_for_roles": ["admin"]}}
+    for api in start_api(make_settings(policy)):
+        users.create_user(
+            api.ctx, username="newadmin", password=PASSWORD, role=Role.ADMIN, must_change_password=True
+        )
+        token = api.token("newadmin")
+        early = api.post(
+            "/api/v2/auth/password",
+            token=token,
+            json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        )
+        assert early.status_code == 403
+        assert early.json()["code"] == "mfa_enrolment_required"
+        api.enrol_mfa(token)
+        blocked = api.get("/api/v2/admin/users", token=token)
+        assert blocked.status_code == 403
+        assert blocked.json()["code"] == "password_change_required"
+        changed = api.post(
+            "/api/v2/auth/password",
+            token=token,
+            json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        )
+        assert changed.status_code == 200, changed.text
+        assert api.get("/api/v2/admin/users", token=token).status_code == 200
