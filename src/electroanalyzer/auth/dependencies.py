@@ -17,7 +17,7 @@ from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permissi
 from electroanalyzer.auth.service import CurrentUser
 from electroanalyzer.core.context import ServerContext
 from electroanalyzer.core.errors import MfaEnrolmentRequired, NotAuthenticated, PermissionDenied
-from electroanalyzer.users.password_change import PASSWORD_CHANGE_PERMISSIONS, PasswordChangeRequired
+from electroanalyzer.users.password_change import PasswordChangeRequired, password_change_blocks
 
 ACCESS_COOKIE = "ea_access"
 SECURE_ACCESS_COOKIE = "__Host-ea_access"
@@ -81,7 +81,7 @@ def require(*permissions: Permission) -> Callable[..., Awaitable[CurrentUser]]:
     ) -> CurrentUser:
         if user.mfa_pending and not MFA_ENROLMENT_PERMISSIONS.intersection(permissions):
             raise MfaEnrolmentRequired()
-        if user.must_change_password and not PASSWORD_CHANGE_PERMISSIONS.intersection(permissions):
+        if user.must_change_password and password_change_blocks(permissions, user.mfa_pending):
             raise PasswordChangeRequired()
         if not any(has_permission(user.role, permission) for permission in permissions):
             await run_in_threadpool(record_denial, ctx, request, user, permissions)
