@@ -147,3 +147,9 @@ def test_plof_ankle_note_partly_met(therapy_notes_dir: Path) -> None:
     text = (therapy_notes_dir / "PT_physical-therapy-ankle-sprain_1612.txt").read_text(encoding="utf-8")
 
     assert _finding("EVAL-PLOF", text) == "partly_met"
+
+
+def test_plof_accident_is_not_prior_function() -> None:
+    text = "HISTORY:  The patient was involved in a motor vehicle accident four years ago."
+
+    assert _finding("EVAL-PLOF", text) == "missing"

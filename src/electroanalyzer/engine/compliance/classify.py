@@ -1,11 +1,11 @@
 """Detect the discipline and document type of a note from weighted cue phrases.
 
-Naming cues (weight 3 or more, such as "physical therapy" or "discharge summary") found in the
-title area (the first lines) count again twice, because EMR exports and dictation templates name the
-document there. Confidence is the winner's share of all cue weight times the strength of the
-winner's evidence, weight / (weight + half weight). For the discipline, physician document cues such
-as EMG findings or a review of systems take part of the share. So a note with few cues, or with cues
-for several classes, gets a low confidence.
+Type cues, and discipline cues that name the discipline (weight 3 or more, such as "physical
+therapy"), found in the title area (the first lines) count again twice, because EMR exports and
+dictation templates name the document there. Confidence is the winner's share of all cue weight
+times the strength of the winner's evidence, weight / (weight + half weight). For the discipline,
+physician document cues such as EMG findings or a review of systems take part of the share. So a
+note with few cues, or with cues for several classes, gets a low confidence.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ TITLE_CHARS = 300
 # score 7 to 32.5 for their discipline, and physician notes and non-clinical documents 0 to 5.5.
 DISCIPLINE_HALF_WEIGHT = 6.0
 TYPE_HALF_WEIGHT = 4.0
-# Weight of a cue that names the discipline or document type, and so counts again in the title area.
+# Weight of a cue that names the discipline, and so counts again in the title area. Generic cues
+# such as "range of motion" in the opening lines say nothing more about the discipline.
 NAMING_WEIGHT = 3.0
 
 _DISCIPLINE_CUES: dict[str, list[tuple[str, float]]] = {
@@ -137,7 +138,9 @@ class Detection:
     evidence: float = 0.0
 
 
-def _score(text: str, cues: dict[str, list[tuple[object, float]]], cap: int = 5) -> dict[str, float]:
+def _score(
+    text: str, cues: dict[str, list[tuple[object, float]]], cap: int = 5, title_min_weight: float = 0.0
+) -> dict[str, float]:
     title = text[:TITLE_CHARS]
     scores: dict[str, float] = {}
     for key, items in cues.items():
@@ -146,7 +149,7 @@ def _score(text: str, cues: dict[str, list[tuple[object, float]]], cap: int = 5)
             matches: Any = pattern
             count = min(cap, sum(1 for _ in matches.finditer(text)))
             total += weight * count
-            if weight >= NAMING_WEIGHT and pattern.search(title):  # type: ignore[attr-defined]
+            if weight >= title_min_weight and pattern.search(title):  # type: ignore[attr-defined]
                 total += weight * 2
         scores[key] = total
     return scores
@@ -166,7 +169,8 @@ def _pick(scores: dict[str, float], default: str, half_weight: float, rival_weig
 
 def detect_discipline(text: str) -> Detection:
     physician = _score(text, PHYSICIAN_CUES)["physician"]
-    return _pick(_score(text, DISCIPLINE_CUES), "PT", DISCIPLINE_HALF_WEIGHT, physician)
+    scores = _score(text, DISCIPLINE_CUES, title_min_weight=NAMING_WEIGHT)
+    return _pick(scores, "PT", DISCIPLINE_HALF_WEIGHT, physician)
 
 
 def detect_document_type(text: str, discipline: str | None = None) -> Detection:
