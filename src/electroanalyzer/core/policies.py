@@ -121,6 +121,7 @@ class RateLimitPolicy(PolicyModel):
     # Defence-layer settings (validated again in electroanalyzer.security.config).
     key_prefix: str = Field(default="ea", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
     account_endpoints: list[str] = ["/api/v2/auth/token", "/login"]
+    submit_only_endpoints: list[str] = ["/login", "/login/mfa"]
     account_body_max_bytes: int = Field(default=8192, ge=256, le=1_048_576)
     storage_timeout_seconds: float = Field(default=0.5, gt=0, le=30)
 

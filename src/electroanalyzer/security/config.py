@@ -45,6 +45,9 @@ class RateLimitPolicy(_Model):
     storage_fail_open: bool = False
     trusted_proxies: list[str] = Field(default_factory=list)
     account_endpoints: list[str] = Field(default_factory=lambda: ["/api/v2/auth/token"])
+    # Endpoints whose own limits count only submissions: showing the form (GET, HEAD) counts
+    # against the default limits, so colleagues behind one clinic address can still open it.
+    submit_only_endpoints: list[str] = Field(default_factory=list)
     account_body_max_bytes: int = Field(default=8192, ge=256, le=1_048_576)
     storage_timeout_seconds: float = Field(default=0.5, gt=0, le=30)
     key_prefix: str = Field(default="ea", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")

@@ -9,13 +9,14 @@ from urllib.parse import parse_qs
 
 from .asgi import ASGIApp, ClientAddressResolver, Message, Receive, Scope, Send, header, send_problem
 from .config import RateLimitPolicy
-from .ratelimit import Decision, RateLimiter
+from .ratelimit import DEFAULT_BUCKET, Decision, RateLimiter
 from .tokens import access_token, verified_claims
 
 logger = logging.getLogger(__name__)
 
 RejectionHook = Callable[[str, str, str | None, str], None]
 USERNAME_FIELDS = ("username", "email")
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def username_from_body(body: bytes, content_type: bytes) -> str | None:
@@ -64,6 +65,7 @@ class RateLimitMiddleware:
         self.token_key = token_key
         self.on_reject = on_reject
         self.account_endpoints = frozenset(policy.account_endpoints)
+        self.submit_only_endpoints = frozenset(policy.submit_only_endpoints)
 
     def _token_subject(self, scope: Scope) -> str | None:
         token, _ = access_token(scope)
@@ -120,6 +122,8 @@ class RateLimitMiddleware:
         client = self.resolver.resolve(scope)
         path = str(scope.get("path", ""))
         bucket = self.limiter.bucket_for(path)
+        if scope["method"] in SAFE_METHODS and bucket in self.submit_only_endpoints:
+            bucket = DEFAULT_BUCKET
         decision = await self.limiter.hit("client", client, bucket)
         if not decision.allowed:
             await self._reject(scope, send, client, decision, None)
