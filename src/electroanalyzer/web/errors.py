@@ -25,6 +25,10 @@ class MfaEnrolmentNeeded(Exception):
     """The user's role requires MFA and it is not set up yet; the browser is sent to the enrolment page."""
 
 
+class PasswordChangeNeeded(Exception):
+    """An administrator set the user's password; the browser is sent to the password change page."""
+
+
 @dataclass(frozen=True)
 class ErrorText:
     heading: str
@@ -99,6 +103,10 @@ async def page_not_found_handler(request: Request, _error: Exception) -> HTMLRes
 
 async def mfa_enrolment_handler(_request: Request, _error: Exception) -> RedirectResponse:
     return RedirectResponse("/account/mfa", status_code=303)
+
+
+async def password_change_handler(_request: Request, _error: Exception) -> RedirectResponse:
+    return RedirectResponse("/account/password", status_code=303)
 
 
 async def login_required_handler(request: Request, _error: Exception) -> RedirectResponse:
