@@ -16,9 +16,11 @@ from electroanalyzer.web.errors import (
     LoginRequired,
     MfaEnrolmentNeeded,
     PageNotFound,
+    PasswordChangeNeeded,
     login_required_handler,
     mfa_enrolment_handler,
     page_not_found_handler,
+    password_change_handler,
 )
 from electroanalyzer.web.templating import STATIC_DIR
 
@@ -42,6 +44,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
     app.add_exception_handler(PageNotFound, page_not_found_handler)
     app.add_exception_handler(LoginRequired, login_required_handler)
     app.add_exception_handler(MfaEnrolmentNeeded, mfa_enrolment_handler)
+    app.add_exception_handler(PasswordChangeNeeded, password_change_handler)
     _wrap_http_error_handler(app)
     _wrap_domain_error_handler(app)
 
