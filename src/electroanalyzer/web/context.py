@@ -19,12 +19,14 @@ from starlette.types import Receive, Scope, Send
 
 from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permission, has_permission
 from electroanalyzer.web import backend
-from electroanalyzer.web.errors import LoginRequired, MfaEnrolmentNeeded, PageNotFound
+from electroanalyzer.web.errors import LoginRequired, MfaEnrolmentNeeded, PageNotFound, PasswordChangeNeeded
 
 STATIC_PREFIX = "/static/"
 API_PREFIX = "/api/"
 WARNING_SECONDS = 120
 PROBLEM_JSON = "application/problem+json"
+# The pages a user whose password an administrator set may open before choosing a new one.
+PASSWORD_CHANGE_PATHS = frozenset({"/account/password", "/session/keepalive"})
 
 
 @dataclass(frozen=True)
@@ -141,11 +143,22 @@ def build_context(request: Request) -> dict[str, Any]:
     return context
 
 
+def _must_change_password(request: Request) -> bool:
+    # `backend.resolve_user` stores the authenticated `CurrentUser`, which carries the flag.
+    current = getattr(request.state, "current_user", None)
+    return bool(getattr(current, "must_change_password", False))
+
+
 def page_user(request: Request) -> WebUser:
-    """FastAPI dependency: the signed-in user, or a redirect to the sign-in page."""
+    """FastAPI dependency: the signed-in user, or a redirect to the sign-in page (or to the password
+    page while an administrator-set password must be changed)."""
     user = getattr(request.state, "web_context", {}).get("user")
     if user is None:
         raise LoginRequired()
+    # MFA enrolment goes first (only its pages are open meanwhile), then the password change.
+    on_allowed_page = request.url.path in PASSWORD_CHANGE_PATHS
+    if _must_change_password(request) and not user.mfa_pending and not on_allowed_page:
+        raise PasswordChangeNeeded()
     return user
 
 
