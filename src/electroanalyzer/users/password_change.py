@@ -1,14 +1,12 @@
-"""What a session may do while its user must replace a password that an administrator set."""
+"""Access rules for a session whose user must replace a password that an administrator set."""
 
 from collections.abc import Iterable
 
 from electroanalyzer.auth.permissions import MFA_ENROLMENT_PERMISSIONS, Permission
 from electroanalyzer.core.errors import DomainError
 
-# API: reading the own account (which includes signing out) and changing the password.
+# Reading the own account (which includes signing out) and changing the password.
 API_PERMISSIONS = frozenset({Permission.SELF_READ, Permission.SELF_UPDATE})
-# Web pages: only the password page; signing out needs no permission there.
-PAGE_PERMISSIONS = frozenset({Permission.SELF_UPDATE})
 
 
 class PasswordChangeRequired(DomainError):
@@ -25,8 +23,8 @@ def password_change_blocks(
 ) -> bool:
     """Return True when none of `permissions` is open to a user who must change their password.
 
-    A user who also has to enrol in MFA may do that first, because the MFA check blocks the password
-    change until enrolment ends; otherwise each requirement would block the other.
+    A user who also has to enrol in MFA may do that first. The MFA check blocks the password change
+    until enrolment ends, so without this exception each requirement would block the other.
     """
     if mfa_pending:
         allowed = allowed | MFA_ENROLMENT_PERMISSIONS

@@ -1,7 +1,7 @@
-"""Admin pages: users (create, change role, disable, unlock, reset MFA), sessions, settings, audit log."""
+"""Admin pages: users (create, change role, disable, unlock, reset password or MFA), sessions, settings,
+audit log."""
 
 import logging
-import secrets
 import string
 from typing import Annotated
 from urllib.parse import urlencode
@@ -11,7 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from electroanalyzer.auth.permissions import Permission, Role
 from electroanalyzer.core.errors import Conflict, DomainError, NotFound, WeakPassword
+from electroanalyzer.users import service as users_service
+from electroanalyzer.users.passwords import generate_password
 from electroanalyzer.web import admin_data
+from electroanalyzer.web.backend import context_of
 from electroanalyzer.web.context import WebUser, page_permission
 from electroanalyzer.web.errors import PageNotFound
 from electroanalyzer.web.notices import notice_flashes
@@ -22,7 +25,6 @@ router = APIRouter()
 ROLE_OPTIONS = [(role.value, role.value.capitalize()) for role in Role]
 USERNAME_CHARACTERS = set(string.ascii_letters + string.digits + "._-")
 AUDIT_PAGE_SIZE = 50
-GENERATED_PASSWORD_BYTES = 18
 
 ManageUsers = Annotated[WebUser, Depends(page_permission(Permission.USERS_MANAGE))]
 
@@ -34,6 +36,7 @@ def _users_page(
     form: dict[str, str],
     *,
     created: tuple[str, str] | None = None,
+    reset: tuple[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     context = {
@@ -44,6 +47,8 @@ def _users_page(
         "form": form,
         "created_username": created[0] if created else "",
         "created_password": created[1] if created else "",
+        "reset_username": reset[0] if reset else "",
+        "reset_password": reset[1] if reset else "",
     }
     return render_page(request, "admin/users.html", context, status_code=status)
 
@@ -57,19 +62,6 @@ def admin_home(user: ManageUsers) -> Response:
 def users(request: Request, user: ManageUsers, notice: str | None = None) -> Response:
     request.state.web_context["flashes"] = notice_flashes(notice)
     return _users_page(request, user, {}, {"new_username": "", "new_email": "", "new_role": "therapist"})
-
-
-def _generated_password(request: Request, username: str) -> str:
-    """Generate a random password that the active policy accepts (drawn again in the rare case it is not)."""
-    from electroanalyzer.users.passwords import password_problems
-
-    policy = request.app.state.settings.policies.password
-    while True:
-        # token_urlsafe draws from letters, digits, "-" and "_"; the suffix adds the character
-        # classes the standard profile requires.
-        candidate = secrets.token_urlsafe(GENERATED_PASSWORD_BYTES) + "aZ7!"
-        if not password_problems(candidate, policy, username=username, email=None):
-            return candidate
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
@@ -92,9 +84,22 @@ def user_create(
         errors["new_role"] = "Pick admin, therapist or viewer."
     if errors:
         return _users_page(request, user, errors, form, status=422)
-    password = new_password or _generated_password(request, username.lower())
+    ctx = context_of(request)
+    email = new_email.strip() or None
+    password = new_password or generate_password(
+        ctx.settings.policies.password, username=username.lower(), email=email
+    )
     try:
-        admin_data.create_user(request, user, username, password, Role(new_role), new_email.strip() or None)
+        # A generated password is shown to the admin, so the user must replace it at first sign-in.
+        users_service.create_user(
+            ctx,
+            username=username,
+            password=password,
+            role=Role(new_role),
+            email=email,
+            actor_id=user.id,
+            must_change_password=not new_password,
+        )
     except WeakPassword as error:
         return _users_page(request, user, {"new_password": error.detail}, form, status=422)
     except Conflict as error:
@@ -139,6 +144,19 @@ def user_role(
             status=422,
         )
     return _user_action(request, user, user_id, "role", role)
+
+
+@router.post("/admin/users/{user_id}/reset-password", response_class=HTMLResponse)
+def user_reset_password(request: Request, user_id: int, user: ManageUsers) -> Response:
+    """Set a generated password, end the user's sessions, and show the password once."""
+    ctx = context_of(request)
+    try:
+        target = users_service.get_user(ctx, user_id)
+        password = users_service.reset_password(ctx, user_id, actor_id=user.id)
+    except NotFound:
+        raise PageNotFound() from None
+    empty = {"new_username": "", "new_email": "", "new_role": "therapist"}
+    return _users_page(request, user, {}, empty, reset=(target.username, password))
 
 
 @router.post("/admin/users/{user_id}/{action}")
