@@ -3,7 +3,7 @@
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -18,9 +18,11 @@ from electroanalyzer.analyses.schemas import (
     AnalysisResultRead,
     AnalysisStatus,
     Discipline,
+    DocumentType,
     ShareRequest,
     SortDirection,
     SortField,
+    Strictness,
 )
 from electroanalyzer.auth.dependencies import get_context, require
 from electroanalyzer.auth.permissions import Permission
@@ -36,13 +38,62 @@ Reason = Annotated[str | None, Header(alias="X-Access-Reason", max_length=500)]
 TERMINAL = (AnalysisStatus.SUCCEEDED.value, AnalysisStatus.FAILED.value)
 
 
+# The handler parses the multipart stream itself to enforce the upload limits while reading, so FastAPI
+# cannot infer the body. This declares it for the OpenAPI document and the docs page.
+ANALYZE_REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "The document: PDF, DOCX, DOC or plain text.",
+                    },
+                    "discipline": {
+                        "type": "string",
+                        "enum": [item.value for item in Discipline],
+                        "description": "Therapy discipline; omit to detect it from the text.",
+                    },
+                    "document_type": {
+                        "type": "string",
+                        "enum": [item.value for item in DocumentType],
+                        "description": "Kind of note; omit to detect it from the text.",
+                    },
+                    "strictness": {
+                        "type": "string",
+                        "enum": [item.value for item in Strictness],
+                        "default": Strictness.STANDARD.value,
+                        "description": "Scoring strictness.",
+                    },
+                    "rubric_id": {
+                        "type": "string",
+                        "maxLength": 64,
+                        "pattern": "^[A-Za-z0-9_.:-]+$",
+                        "description": "A custom rubric to apply instead of the built-in one.",
+                    },
+                },
+            }
+        }
+    },
+}
+
+
 def _check_id(analysis_id: str) -> str:
     if not 1 <= len(analysis_id) <= 36:
         raise InvalidInput("The analysis id is a UUID.")
     return analysis_id
 
 
-@router.post("/analyze", response_model=AnalysisRead, status_code=202)
+@router.post(
+    "/analyze",
+    response_model=AnalysisRead,
+    status_code=202,
+    openapi_extra={"requestBody": ANALYZE_REQUEST_BODY},
+)
 async def analyze(
     request: Request, user: Annotated[CurrentUser, Depends(require(Permission.DOCUMENT_CREATE))], ctx: Context
 ) -> AnalysisRead:
