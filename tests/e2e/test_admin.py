@@ -71,6 +71,38 @@ def test_admin_creates_and_manages_a_user(site: LiveSite, visit: Any) -> None:
     assert "user:create" in page.locator("tbody").inner_text()
 
 
+def test_admin_resets_a_forgotten_password(site: LiveSite, visit: Any) -> None:
+    site.create_user("lin", "admin", mfa=True)
+    site.create_user("omar", "therapist")
+    forgetful = visit()
+    sign_in(forgetful, site, "omar", "therapist")
+
+    tab = visit()
+    page = tab.page
+    sign_in(tab, site, "lin", "admin")
+    page.goto(site.url + "/admin/users")
+    row = page.locator("tr", has=page.get_by_role("rowheader", name="omar"))
+    row.get_by_role("button", name="Reset password of omar").click()
+    temporary = page.locator("#reset-password").inner_text()
+    assert len(temporary) >= 20
+    tab.check("password-reset")
+
+    forgetful.page.goto(site.url + "/history")
+    forgetful.page.wait_for_url("**/login**")
+    forgetful.page.get_by_label("Username").fill("omar")
+    forgetful.page.get_by_label("Password").fill(temporary)
+    forgetful.page.get_by_role("button", name="Sign in").click()
+    forgetful.page.goto(site.url + "/history")
+    forgetful.page.wait_for_url("**/account/password")
+    forgetful.check("password-change-required")
+    forgetful.page.get_by_label("Current password").fill(temporary)
+    forgetful.page.get_by_label("New password", exact=True).fill("Harbor#Lantern62Quill")
+    forgetful.page.get_by_label("New password again").fill("Harbor#Lantern62Quill")
+    forgetful.page.get_by_role("button", name="Change password").click()
+    forgetful.page.goto(site.url + "/history")
+    assert forgetful.page.url.endswith("/history")
+
+
 def test_brute_force_incident_is_resolved(site: LiveSite, visit: Any) -> None:
     site.create_user("grace", "admin", mfa=True)
     site.create_user("bob", "therapist")
