@@ -4,6 +4,11 @@ A gold span counts as found when predictions of a compatible type cover at least
 non-space characters. A prediction counts as correct when at least half of its characters lie
 in gold spans of a compatible type; a prediction that lies in a gold span of an out-of-scope
 type (organizations, titles, credit cards ...) counts neither way.
+
+The lenient scoring (``lenient=True``) ignores types and coverage: a gold span counts as found
+when any prediction overlaps it by one character, and a prediction counts as correct when it
+overlaps any gold span (else, when it overlaps an out-of-scope span, neither way). It exists
+to compare with figures measured under looser rules.
 """
 
 from collections import Counter
@@ -87,19 +92,39 @@ def _inside(prediction: Span, spans: list[Span], *, same_family: bool) -> float:
     return inside / length if length else 0.0
 
 
+def _overlaps(span: Span, others: list[Span]) -> bool:
+    return any(span.start < other.end and other.start < span.end for other in others)
+
+
 def score_document(
-    tally: Tally, text: str, gold: list[Span], excluded: list[Span], predictions: list[Span]
+    tally: Tally,
+    text: str,
+    gold: list[Span],
+    excluded: list[Span],
+    predictions: list[Span],
+    *,
+    lenient: bool = False,
 ) -> None:
-    """Add one document's gold spans and predictions to the tally."""
+    """Add one document's gold spans and predictions to the tally (strict rules unless lenient)."""
     for span in gold:
         tally.gold[span.type] += 1
-        if _covered(text, span, predictions) >= COVERAGE:
+        found = _overlaps(span, predictions) if lenient else _covered(text, span, predictions) >= COVERAGE
+        if found:
             tally.found[span.type] += 1
     for prediction in predictions:
         tally.predicted[prediction.type] += 1
-        if _inside(prediction, gold, same_family=True) >= COVERAGE:
+        correct = (
+            _overlaps(prediction, gold)
+            if lenient
+            else _inside(prediction, gold, same_family=True) >= COVERAGE
+        )
+        if correct:
             tally.correct[prediction.type] += 1
-        elif _inside(prediction, excluded, same_family=False) >= COVERAGE:
+        elif (
+            _overlaps(prediction, excluded)
+            if lenient
+            else _inside(prediction, excluded, same_family=False) >= COVERAGE
+        ):
             tally.neutral[prediction.type] += 1
 
 
