@@ -14,6 +14,7 @@ from electroanalyzer.engine.phi.entities import PhiEntity
 from electroanalyzer.engine.phi.errors import TextTooLong
 from electroanalyzer.engine.phi.lexicons import load_lexicons
 from electroanalyzer.engine.phi.linking import AddressBlockLinker
+from electroanalyzer.engine.phi.name_lists import add_names_in_company
 from electroanalyzer.engine.phi.nlp import LANGUAGE, build_nlp_engine
 from electroanalyzer.engine.phi.propagation import propagate_names
 from electroanalyzer.engine.phi.recognizers import build_recognizers
@@ -73,6 +74,7 @@ class PhiDetector:
             if not is_clinical_value(text, result.start, result.end, result.entity_type)
         ]
         entities = resolve_overlaps(results)
+        entities = add_names_in_company(text, entities, self._lexicons)
         entities = propagate_names(text, entities, self._lexicons)
         return self._linker.link(text, entities)
 
