@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from electroanalyzer.auth.permissions import Role
 from electroanalyzer.core.keys import derive_key
-from server.support import Api
+from server.support import PASSWORD, Api
 
 ME = "/api/v2/auth/me"
 
@@ -185,13 +185,23 @@ def test_t12_fourth_login_ends_the_oldest_session_and_says_so(session: tuple[Api
 def test_t12_parallel_logins_never_leave_more_than_the_cap(session: tuple[Api, str]) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
+    from fastapi.testclient import TestClient
     from sqlalchemy import func, select
 
     from electroanalyzer.auth.models import AuthSession
 
     api, _ = session
+
+    def login_with_own_client(_: int) -> int:
+        # One client per thread: a shared cookie jar would let one thread's response cookie ride on
+        # another thread's login, which the CSRF layer then rejects.
+        client = TestClient(api.client.app, base_url=str(api.client.base_url))
+        response = client.post("/api/v2/auth/token", json={"username": "tess", "password": PASSWORD})
+        return response.status_code
+
     with ThreadPoolExecutor(max_workers=6) as pool:
-        list(pool.map(lambda _: api.login("tess"), range(6)))
+        statuses = list(pool.map(login_with_own_client, range(6)))
+    assert statuses == [200] * 6
     with api.ctx.session_factory() as db:
         active = db.scalar(
             select(func.count()).select_from(AuthSession).where(AuthSession.ended_at.is_(None))
