@@ -50,3 +50,33 @@ def test_lower_case_list_needs_three_first_names() -> None:
 def test_surname_pair_of_places_not_marked() -> None:
     text = "Transferred between Boston and Denver."
     assert add_names_in_company(text, [], load_lexicons()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("my name is borna jerkovic but everyone calls me borna", "borna jerkovic"),
+        ("her maiden name is nyberg", "nyberg"),
+        ("name:    hyuuma t. maida\naddress: unit 4526", "hyuuma t. maida"),
+        ("you can call me anna", "anna"),
+    ],
+)
+def test_lower_case_introduced_name_found(text: str, name: str) -> None:
+    assert _people(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call me asap if pain worsens",
+        "call me if pain worsens",
+        "name: tylenol",
+        "name: ibuprofen 600 mg",
+        "the drug name is unknown",
+        "my name is not important",
+        "name: left knee pain",
+        "calls me back tomorrow",
+    ],
+)
+def test_lower_case_introduced_lookalikes_not_flagged(text: str) -> None:
+    assert _people(text) == []

@@ -5,6 +5,7 @@ list are then found by `propagation.add_listed_names`.
 """
 
 import re2
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from electroanalyzer.engine.phi.entities import PhiEntity
 from electroanalyzer.engine.phi.lexicons import Lexicons, fold
@@ -32,6 +33,18 @@ AFTER_PAIR = re2.compile(
     r"(?i)^(?:\s*(?:$|[.,;:!?)\"'’])|[ \t]+(?:were|are|was|is|have|had|has|will|would|said|say|says|wrote|"
     r"who|met|agreed|reported|both|also|founded|started|built|called|told)(?:$|[^\p{L}]))"
 )
+# A name typed in lower case after a phrase that introduces it: "my name is eva kleist".
+LOWER_CASE_WORD = r"\p{Ll}[\p{Ll}\p{M}'’-]+"
+INTRODUCED_NAME = re2.compile(
+    r"(?i:(?:^|[^\p{L}])(?:(my name is|his name is|her name is|maiden name is)|call me|calls me|"
+    r"patient name\s*:|name\s*:))[ \t]+("
+    + LOWER_CASE_WORD
+    + r"(?:[ \t]+(?:\p{Ll}\.?|"
+    + LOWER_CASE_WORD
+    + r")){0,2})(?:$|[^\p{L}\p{N}])",
+    OPTIONS,
+)
+INTRODUCED_SCORE = 0.6
 LIST_ITEM = re2.compile(r"\p{Ll}+", OPTIONS)
 LIST_JOINERS = frozenset({"and", "or"})
 
@@ -41,6 +54,9 @@ def add_names_in_company(text: str, entities: list[PhiEntity], lexicons: Lexicon
     spans = DisjointSpans(entities)
     for match in SURNAME_PAIR.finditer(text):
         _add_surname_pair(text, (match.span(1), match.span(2)), spans, lexicons)
+    for match in INTRODUCED_NAME.finditer(text):
+        strong = match.group(1) is not None
+        _add_introduced_name(match.start(2), match.group(2), strong, spans, lexicons)
     for match in LOWER_CASE_LIST.finditer(text):
         _add_lower_case_list(text, match.start(1), match.group(1), spans, lexicons)
     return spans.to_list()
@@ -89,3 +105,30 @@ def _add_lower_case_list(
         start, end = offset + item.start(), offset + item.end()
         if not spans.overlaps(start, end):
             spans.add(PhiEntity("PERSON", start, end, LOWER_CASE_LIST_SCORE, "NameCompany"))
+
+
+def _add_introduced_name(
+    offset: int, words: str, strong: bool, spans: DisjointSpans, lexicons: Lexicons
+) -> None:
+    """Mark the words after a name-introducing phrase, up to the first common or stop word.
+
+    After "my name is" any such word counts. After "call me" or a "name:" label, which also
+    precede words such as "asap" or a drug name, the name must start with a known first name
+    or have two or more words.
+    """
+    end = 0
+    count = 0
+    first = ""
+    for index, match in enumerate(re2.finditer(r"\S+", words)):
+        folded = fold(match.group(0).rstrip("."))
+        if folded in lexicons.common_words or folded in STOP_WORDS or folded in lexicons.regions:
+            break
+        if index > 0 and len(folded) == 1 and not match.group(0).endswith("."):
+            break
+        end = match.end()
+        count += 1
+        first = first or folded
+    if not strong and count < 2 and first not in lexicons.first_names:
+        return
+    if end and not spans.overlaps(offset, offset + end):
+        spans.add(PhiEntity("PERSON", offset, offset + end, INTRODUCED_SCORE, "NameCompany"))
