@@ -21,3 +21,14 @@ def test_reset_password_route_is_documented(api: Api) -> None:
     operation = paths["/api/v2/admin/users/{user_id}/reset-password"]["post"]
     assert "requestBody" in operation
     assert "200" in operation["responses"]
+
+
+def test_token_declares_json_and_form_bodies(api: Api) -> None:
+    operation = api.get("/api/v2/openapi.json").json()["paths"]["/api/v2/auth/token"]["post"]
+    content = operation["requestBody"]["content"]
+
+    assert set(content) == {"application/json", "application/x-www-form-urlencoded"}
+    for media in content.values():
+        schema = media["schema"]
+        assert set(schema["required"]) == {"username", "password"}
+        assert {"otp", "recovery_code", "set_cookie"} <= set(schema["properties"])

@@ -88,7 +88,24 @@ async def _login_request(request: Request) -> LoginRequest:
     raise InvalidInput("Send the credentials as JSON or as an OAuth2 password form.")
 
 
-@router.post("/token", response_model=TokenResponse, dependencies=[Depends(public)])
+# The route parses its body itself (JSON or an OAuth2 password form), so the OpenAPI document is told
+# the accepted shapes here; both carry the LoginRequest fields.
+_LOGIN_BODY_SCHEMA = LoginRequest.model_json_schema()
+TOKEN_REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": _LOGIN_BODY_SCHEMA},
+        "application/x-www-form-urlencoded": {"schema": _LOGIN_BODY_SCHEMA},
+    },
+}
+
+
+@router.post(
+    "/token",
+    response_model=TokenResponse,
+    dependencies=[Depends(public)],
+    openapi_extra={"requestBody": TOKEN_REQUEST_BODY},
+)
 async def issue_token(request: Request, response: Response, ctx: Context) -> TokenResponse:
     """Sign in (OAuth2 password form or JSON). Starting a 4th session ends the oldest; the answer says so.
 
