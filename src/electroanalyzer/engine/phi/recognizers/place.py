@@ -19,6 +19,7 @@ PLACE_CUE = re2.compile(
 # Labels and phrases that make any capitalized words after them a place.
 STRONG_PLACE_CUE = re2.compile(
     r"(?i)(?:^|[^\p{L}])(?:(?:lives in|living in|resides in|residing in|born in|moved to|relocated to|"
+    r"originally from|"
     r"county of|home city|hometown|home town)\s*,?|(?:city|town|place of birth|where|location)\s*:)\s*$"
 )
 # Prepositions after which an unknown capitalized word is taken for a place.
