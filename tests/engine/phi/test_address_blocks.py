@@ -80,3 +80,14 @@ def test_city_line_above_country(detector: PhiDetector) -> None:
     values = found(detector, text)
     assert ("GPE", "Salvador") in values
     assert ("ZIP_CODE", "40010") in values
+
+
+def test_coast_guard_cutter_address_found() -> None:
+    text = "Send it to USCGC Hamilton\nFPO AA 34099 by Monday."
+    found = [(e.type, text[e.start : e.end]) for e in get_detector().detect(text)]
+    assert ("STREET_ADDRESS", "USCGC Hamilton\nFPO AA 34099") in found
+
+
+def test_coast_guard_abbreviation_alone_not_address() -> None:
+    text = "USCGC crew members were seen for hearing tests."
+    assert [e for e in get_detector().detect(text) if e.type == "STREET_ADDRESS"] == []

@@ -41,7 +41,7 @@ class StreetAddressLineRecognizer(Re2PatternRecognizer):
         ),
         NamedPattern(
             "military_ship_address",
-            r"((?:USNS|USS)\s+\p{Lu}[\p{L}-]+\s*\n?\s*FPO\s+A[AEP]\s+\d{5})",
+            r"((?:USNS|USS|USCGC)\s+\p{Lu}[\p{L}-]+\s*\n?\s*FPO\s+A[AEP]\s+\d{5})",
             0.85,
             group=1,
         ),
