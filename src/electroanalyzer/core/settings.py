@@ -26,21 +26,14 @@ logger = logging.getLogger(__name__)
 
 KEY_VARIABLES = ("SECRET_KEY", "FILE_ENCRYPTION_KEY", "DATABASE_ENCRYPTION_KEY")
 MIN_SECRET_KEY_LENGTH = 32
-# Fragments of the example values in security-guide.md and of the usual "fill me in" values.
-PLACEHOLDER_FRAGMENTS = (
-    "your-",
-    "your_",
-    "changeme",
-    "change-me",
-    "change_me",
-    "placeholder",
-    "replace-me",
-    "replace_me",
-    "super-secret",
-    "secret-key",
-    "example",
-    "insecure",
-    "default",
+# Fragments of published example keys and of the usual "fill me in" values, one per line in a data
+# file beside this module; a key containing any of them is rejected in production.
+PLACEHOLDER_FRAGMENTS = tuple(
+    line.strip()
+    for line in (Path(__file__).with_name("placeholder_key_fragments.txt"))
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
 )
 
 
