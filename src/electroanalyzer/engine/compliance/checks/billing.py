@@ -42,7 +42,8 @@ TIMED_CODES = frozenset(
         "97130",
     ]
 )
-UNTIMED_CODES = frozenset(
+# Evaluation and re-evaluation codes: PT 97161-97164, OT 97165-97168, SLP 92521-92524 and 92610.
+EVALUATION_CODES = frozenset(
     [
         "97161",
         "97162",
@@ -57,6 +58,11 @@ UNTIMED_CODES = frozenset(
         "92523",
         "92524",
         "92610",
+    ]
+)
+# Untimed (service-based) codes: the evaluations plus the other codes billed once per session.
+UNTIMED_CODES = EVALUATION_CODES | frozenset(
+    [
         "92611",
         "92612",
         "97150",
@@ -73,23 +79,6 @@ UNTIMED_CODES = frozenset(
         "92507",
         "92508",
         "92526",
-    ]
-)
-EVALUATION_CODES = frozenset(
-    [
-        "97161",
-        "97162",
-        "97163",
-        "97164",
-        "97165",
-        "97166",
-        "97167",
-        "97168",
-        "92521",
-        "92522",
-        "92523",
-        "92524",
-        "92610",
     ]
 )
 
