@@ -88,8 +88,8 @@ async def _login_request(request: Request) -> LoginRequest:
     raise InvalidInput("Send the credentials as JSON or as an OAuth2 password form.")
 
 
-# The route parses its body itself (JSON or an OAuth2 password form), so the OpenAPI document is told
-# the accepted shapes here; both carry the LoginRequest fields.
+# The route parses its body itself (JSON or an OAuth2 password form), so the accepted media types are
+# declared for the OpenAPI document here. Both carry the LoginRequest fields.
 _LOGIN_BODY_SCHEMA = LoginRequest.model_json_schema()
 TOKEN_REQUEST_BODY = {
     "required": True,

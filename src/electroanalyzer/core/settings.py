@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 
 KEY_VARIABLES = ("SECRET_KEY", "FILE_ENCRYPTION_KEY", "DATABASE_ENCRYPTION_KEY")
 MIN_SECRET_KEY_LENGTH = 32
-# Fragments of published example keys and of the usual "fill me in" values, one per line in a data
-# file beside this module; a key containing any of them is rejected in production.
+# Fragments of published example keys and of the usual "fill me in" values. They are listed one per
+# line in a data file beside this module, and production start-up rejects a key containing any of them.
 PLACEHOLDER_FRAGMENTS = tuple(
     line.strip()
     for line in (Path(__file__).with_name("placeholder_key_fragments.txt"))
