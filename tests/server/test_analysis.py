@@ -1,5 +1,8 @@
-"""The analysis API end to end: upload an MTSamples note, follow the job, read, export, delete; data
-isolation between therapists, emergency access by admins, shares with viewers, and no plaintext at rest."""
+"""Test the analysis API end to end.
+
+A therapist uploads an MTSamples note, follows the job, then reads, exports and deletes the result.
+Other tests cover data isolation between therapists, emergency access by admins and shares with
+viewers. They also check that no plaintext is stored at rest."""
 
 import json
 import time
@@ -46,7 +49,8 @@ def test_upload_analyze_read_export_delete(api_on: Api, note: bytes) -> None:
     token = api_on.token("thera")
     body = finished(api_on, token, note, discipline="PT", strictness="strict")
     analysis_id = body["id"]
-    assert body["discipline"] == "PT" and body["score"] is not None
+    assert body["discipline"] == "PT"
+    assert body["score"] is not None
 
     result = api_on.get(f"/api/v2/analysis/{analysis_id}/result", token=token)
     assert result.status_code == 200
@@ -55,15 +59,19 @@ def test_upload_analyze_read_export_delete(api_on: Api, note: bytes) -> None:
     assert MARKER_NAME not in result.json()["redacted_text"]
 
     html = api_on.get(f"/api/v2/analysis/{analysis_id}/export?format=html", token=token)
-    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
     pdf = api_on.get(f"/api/v2/analysis/{analysis_id}/export?format=pdf", token=token)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
     exported = api_on.get(f"/api/v2/analysis/{analysis_id}/export?format=json", token=token)
-    assert exported.status_code == 200 and exported.json()["documents"][0]["score"] == body["score"]
+    assert exported.status_code == 200
+    assert exported.json()["documents"][0]["score"] == body["score"]
     assert api_on.get(f"/api/v2/analysis/{analysis_id}/export?format=exe", token=token).status_code == 422
 
     original = api_on.get(f"/api/v2/analysis/{analysis_id}/original", token=token)
-    assert original.status_code == 200 and original.content == note
+    assert original.status_code == 200
+    assert original.content == note
     assert original.headers["content-disposition"].startswith("attachment")
 
     events = api_on.get(f"/api/v2/analysis/{analysis_id}/events", token=token)
@@ -71,7 +79,8 @@ def test_upload_analyze_read_export_delete(api_on: Api, note: bytes) -> None:
     assert "event: done" in events.text
 
     listed = api_on.get("/api/v2/analysis", token=token).json()
-    assert listed["total"] == 1 and listed["items"][0]["id"] == analysis_id
+    assert listed["total"] == 1
+    assert listed["items"][0]["id"] == analysis_id
 
     assert api_on.delete(f"/api/v2/analysis/{analysis_id}", token=token).status_code == 204
     assert api_on.get(f"/api/v2/analysis/{analysis_id}", token=token).status_code == 404
@@ -105,7 +114,8 @@ def test_admin_needs_a_reason_and_the_access_is_audited_as_emergency(api_on: Api
     analysis_id = finished(api_on, api_on.token("clin"), note)["id"]
     admin = api_on.token("chief")
     refused = api_on.get(f"/api/v2/analysis/{analysis_id}/result", token=admin)
-    assert refused.status_code == 400 and refused.json()["code"] == "access_reason_required"
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "access_reason_required"
     short = api_on.get(
         f"/api/v2/analysis/{analysis_id}/result", token=admin, headers={"X-Access-Reason": "x"}
     )
@@ -188,7 +198,8 @@ def test_paging_sorting_and_filters_are_allow_listed(api_on: Api, note: bytes) -
     for _ in range(3):
         finished(api_on, token, note)
     page = api_on.get("/api/v2/analysis?limit=2&offset=1&sort=score&direction=asc", token=token).json()
-    assert page["total"] == 3 and len(page["items"]) == 2
+    assert page["total"] == 3
+    assert len(page["items"]) == 2
     for query in (
         "sort=created_at;DROP TABLE analyses--",
         "sort=(CASE WHEN 1=1 THEN id END)",
@@ -219,7 +230,8 @@ def test_too_many_running_analyses_are_refused(make_settings: Any, note: bytes) 
             assert row is not None
             row.status = "running"  # as if its job were still going
         refused = upload(api, token, note)
-        assert refused.status_code == 429 and refused.json()["code"] == "too_many_analyses"
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "too_many_analyses"
 
 
 def test_result_of_an_unfinished_or_failed_analysis(api: Api) -> None:
@@ -228,7 +240,8 @@ def test_result_of_an_unfinished_or_failed_analysis(api: Api) -> None:
     response = upload(api, token, b"\x00\x01\x02 not really text \xff" * 10)
     if response.status_code == 202:
         body = wait_for_analysis(api, response.json()["id"], token)
-        assert body["status"] == "failed" and body["error_code"]
+        assert body["status"] == "failed"
+        assert body["error_code"]
         assert api.get(f"/api/v2/analysis/{body['id']}/result", token=token).status_code == 404
     else:
         assert response.status_code in (415, 422)
