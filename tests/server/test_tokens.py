@@ -1,4 +1,6 @@
-"""Hostile token cases T01-T15: every bad token answers 401 problem+json, never 500."""
+"""Test hostile token cases T01-T15.
+
+The server responds to every bad token with a 401 problem+json response, never with a 500."""
 
 import base64
 import json
