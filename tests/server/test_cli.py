@@ -1,5 +1,7 @@
-"""The server commands as a user runs them: keys generate, db upgrade, users create, serve --prepare on
-a fresh folder (real HTTP on a free loopback port), retention purge, and production key checks."""
+"""Test the server commands as a user runs them.
+
+The commands are keys generate, db upgrade, users create, retention purge and the production key
+checks. serve --prepare runs on a fresh folder and receives real HTTP on a free loopback port."""
 
 import os
 import signal
@@ -42,7 +44,8 @@ def test_keys_generate_writes_owner_only_env_and_keeps_existing_keys(tmp_path: P
         name in content for name in ("SECRET_KEY=", "FILE_ENCRYPTION_KEY=", "DATABASE_ENCRYPTION_KEY=")
     )
     again = run_cli(["keys", "generate"], env, tmp_path)
-    assert again.returncode == 0 and env_file.read_text() == content
+    assert again.returncode == 0
+    assert env_file.read_text() == content
 
 
 def test_users_create_with_generated_and_typed_passwords(tmp_path: Path) -> None:
@@ -58,11 +61,13 @@ def test_users_create_with_generated_and_typed_passwords(tmp_path: Path) -> None
     )
     assert typed.returncode == 0, typed.stderr + typed.stdout
     weak = run_cli(["users", "create", "weakone"], env, tmp_path, stdin="password123\npassword123\n")
-    assert weak.returncode == 2 and "password" in weak.stderr
+    assert weak.returncode == 2
+    assert "password" in weak.stderr
     duplicate = run_cli(["users", "create", "firstadmin", "--generate"], env, tmp_path)
     assert duplicate.returncode == 2
     purge = run_cli(["retention", "purge"], env, tmp_path)
-    assert purge.returncode == 0 and "Purged 0 original(s)." in purge.stdout
+    assert purge.returncode == 0
+    assert "Purged 0 original(s)." in purge.stdout
 
 
 def test_serve_prepare_on_a_fresh_folder_serves_the_api(tmp_path: Path) -> None:
@@ -96,7 +101,8 @@ def test_serve_prepare_on_a_fresh_folder_serves_the_api(tmp_path: Path) -> None:
         me = httpx.get(
             f"http://127.0.0.1:{port}/api/v2/auth/me", headers={"Authorization": f"Bearer {token}"}
         )
-        assert me.status_code == 200 and me.json()["username"] == "live"
+        assert me.status_code == 200
+        assert me.json()["username"] == "live"
         assert httpx.get(f"http://127.0.0.1:{port}/api/v2/docs").status_code == 200
     finally:
         process.send_signal(signal.SIGINT)
@@ -106,7 +112,8 @@ def test_serve_prepare_on_a_fresh_folder_serves_the_api(tmp_path: Path) -> None:
     assert oct((tmp_path / ".env").stat().st_mode & 0o777) == "0o600"
     for line in stderr.splitlines():
         if line.startswith("{"):
-            assert password not in line and token not in line
+            assert password not in line
+            assert token not in line
 
 
 @pytest.mark.parametrize(
@@ -131,7 +138,8 @@ def test_production_refuses_bad_keys_naming_the_variable(
     keys[variable] = keys["FILE_ENCRYPTION_KEY"] if value == "FILE" else value
     with pytest.raises(SettingsError) as raised:
         load_settings(**keys, environment="production", data_dir=tmp_path, config_dir=tmp_path)
-    assert expected in str(raised.value) and "keys generate" in str(raised.value)
+    assert expected in str(raised.value)
+    assert "keys generate" in str(raised.value)
     for key_value in keys.values():
         if len(key_value) >= 32:
             assert key_value not in str(raised.value)
@@ -143,7 +151,8 @@ def test_production_start_up_stops_with_the_message(tmp_path: Path) -> None:
     env["SECRET_KEY"] = "your-super-secret-jwt-key-minimum-32-chars"
     result = run_cli(["db", "upgrade"], env, tmp_path)
     assert result.returncode == 2
-    assert "SECRET_KEY looks like a placeholder" in result.stderr and "keys generate" in result.stderr
+    assert "SECRET_KEY looks like a placeholder" in result.stderr
+    assert "keys generate" in result.stderr
 
 
 def test_development_warns_but_still_requires_keys(tmp_path: Path) -> None:
