@@ -1,5 +1,6 @@
-"""Settings from the environment and files, the policy models, the password rules and the crypto
-primitives (vault and key ring)."""
+"""Test settings loaded from the environment and files, and the policy models.
+
+Also test the password rules and the crypto primitives, which are the vault and the key ring."""
 
 import os
 from pathlib import Path
@@ -45,7 +46,8 @@ def test_config_yaml_values_apply_and_unknown_keys_stop_start_up(tmp_path: Path)
     keys = generate_key_values()
     (tmp_path / "config.yaml").write_text("port: 9123\njob_workers: 4\n")
     settings = load_settings(**keys, config_dir=tmp_path)
-    assert settings.port == 9123 and settings.job_workers == 4
+    assert settings.port == 9123
+    assert settings.job_workers == 4
     (tmp_path / "config.yaml").write_text("port: 9123\nsecret_key: nope\n")
     with pytest.raises(SettingsError, match="unknown settings secret_key"):
         load_settings(**keys, config_dir=tmp_path)
@@ -59,7 +61,8 @@ def test_invalid_policy_file_names_the_key(tmp_path: Path) -> None:
     path.write_text("password:\n  bcrypt_rounds: 2\nsession:\n  max_concurrent: 0\n")
     with pytest.raises(PolicyFileError) as raised:
         load_policies(path)
-    assert "password.bcrypt_rounds" in str(raised.value) and "session.max_concurrent" in str(raised.value)
+    assert "password.bcrypt_rounds" in str(raised.value)
+    assert "session.max_concurrent" in str(raised.value)
     path.write_text("pasword:\n  min_length: 3\n")
     assert load_policies(path).password.bcrypt_rounds == 12  # unknown sections are kept for other areas
 
@@ -117,7 +120,8 @@ def test_vault_uses_fresh_nonces_and_the_file_id_as_associated_data(tmp_path: Pa
     key = generate_key_values()["FILE_ENCRYPTION_KEY"]
     vault = FileVault(tmp_path, [key])
     first, second = vault.seal("doc-1", b"same text"), vault.seal("doc-1", b"same text")
-    assert first != second and b"same text" not in first
+    assert first != second
+    assert b"same text" not in first
     assert vault.open_sealed("doc-1", first) == b"same text"
     with pytest.raises(DecryptionError):
         vault.open_sealed("doc-2", first)
@@ -150,8 +154,10 @@ def test_field_key_ring_rotation() -> None:
     )
     token = FieldKeyRing([old]).encrypt("Jane Roe")
     ring = FieldKeyRing([new, old])
-    assert ring.decrypt(token) == "Jane Roe" and not ring.is_current(token)
+    assert ring.decrypt(token) == "Jane Roe"
+    assert not ring.is_current(token)
     rotated = ring.rotate(token)
-    assert ring.is_current(rotated) and FieldKeyRing([new]).decrypt(rotated) == "Jane Roe"
+    assert ring.is_current(rotated)
+    assert FieldKeyRing([new]).decrypt(rotated) == "Jane Roe"
     with pytest.raises(DecryptionError):
         FieldKeyRing([new]).decrypt(token)
