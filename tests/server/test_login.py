@@ -1,5 +1,8 @@
-"""Sign-in: identical answers for unknown users and wrong passwords, lockout per account and per client,
-admin unlock, rehash on a higher bcrypt cost, the OAuth2 form, and registration rules."""
+"""Test sign-in.
+
+The server returns identical responses for unknown users and wrong passwords. It locks out per
+account and per client, and an admin can unlock. Other tests cover the rehash on a higher bcrypt
+cost, the OAuth2 form and the registration rules."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -88,7 +91,8 @@ def test_login_rehashes_when_the_configured_cost_rises(make_settings: Callable[.
         api.login("rehash")
         with api.ctx.session_factory() as db:
             stored = db.scalar(select(User.password_hash).where(User.username == "rehash"))
-        assert stored is not None and hash_cost(stored) == 5
+        assert stored is not None
+        assert hash_cost(stored) == 5
 
 
 def test_default_policy_uses_bcrypt_cost_12(make_settings: Callable[..., Settings]) -> None:
@@ -97,7 +101,8 @@ def test_default_policy_uses_bcrypt_cost_12(make_settings: Callable[..., Setting
         api.create_user("costly", role=Role.THERAPIST)
         with api.ctx.session_factory() as db:
             stored = db.scalar(select(User.password_hash).where(User.username == "costly"))
-        assert stored is not None and hash_cost(stored) == 12
+        assert stored is not None
+        assert hash_cost(stored) == 12
 
 
 @pytest.mark.parametrize(
@@ -156,10 +161,11 @@ def test_cookie_sign_in_for_the_web_pages(api_on: Api) -> None:
     )
     assert response.status_code == 200
     cookie_header = response.headers["set-cookie"].lower()
-    assert (
-        "ea_access=" in cookie_header and "httponly" in cookie_header and "samesite=strict" in cookie_header
-    )
+    assert "ea_access=" in cookie_header
+    assert "httponly" in cookie_header
+    assert "samesite=strict" in cookie_header
     me = api_on.client.get("/api/v2/auth/me")
     api_on.client.cookies.clear()
-    assert me.status_code == 200 and me.json()["username"] == "cookie"
+    assert me.status_code == 200
+    assert me.json()["username"] == "cookie"
     assert api_on.get("/api/v2/auth/me").status_code == 401
