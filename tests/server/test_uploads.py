@@ -1,5 +1,7 @@
-"""Hostile uploads and file names (U01-U06, F01-F05): typed errors, limits enforced while reading,
-content decides the format, and display names are cleaned while the stored name is generated."""
+"""Test hostile uploads and file names (cases U01-U06 and F01-F05).
+
+Bad uploads get typed errors, and limits are enforced while the body is read. The content decides
+the format. Display names are cleaned, and the stored name is generated."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -39,7 +41,8 @@ def send(api: Api, token: str, data: bytes, name: str = "note.txt", content_type
 def test_u01_empty_and_whitespace_documents(limited: tuple[Api, str], data: bytes) -> None:
     api, token = limited
     response = send(api, token, data)
-    assert response.status_code == 422 and response.json()["code"] == "empty"
+    assert response.status_code == 422
+    assert response.json()["code"] == "empty"
 
 
 def test_u02_size_limit_per_format_exact_limit_accepted(limited: tuple[Api, str]) -> None:
@@ -122,7 +125,8 @@ def test_f01_f05_display_names_are_cleaned(raw: str, expected: str) -> None:
 
 def test_f04_very_long_names_are_truncated_keeping_the_extension() -> None:
     cleaned = clean_file_name("a" * 10_000 + ".txt")
-    assert len(cleaned) <= 200 and cleaned.endswith(".txt")
+    assert len(cleaned) <= 200
+    assert cleaned.endswith(".txt")
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "x.php.pdf", "notes.pdf%00.exe", "..\\..\\win.ini"])
@@ -132,10 +136,12 @@ def test_f01_stored_file_uses_a_generated_name(limited: tuple[Api, str], name: s
     assert response.status_code == 202
     with api.ctx.session_factory() as db:
         document = db.scalars(select(Document)).one()
-    assert document.vault_name and document.vault_name.isalnum()
+    assert document.vault_name
+    assert document.vault_name.isalnum()
     stored = list(api.ctx.settings.vault_dir.rglob("*"))
     assert all(path.resolve().is_relative_to(api.ctx.settings.vault_dir.resolve()) for path in stored)
-    assert "/" not in document.file_name and "\\" not in document.file_name
+    assert "/" not in document.file_name
+    assert "\\" not in document.file_name
 
 
 @pytest.mark.parametrize(
@@ -153,7 +159,7 @@ def test_invalid_and_unknown_form_fields_are_rejected(
 def test_two_files_or_no_file_are_rejected(limited: tuple[Api, str]) -> None:
     api, token = limited
     two = api.post(ANALYZE, token=token, files=[("file", ("a.txt", NOTE)), ("file", ("b.txt", NOTE))])
-    assert two.status_code in (413, 422)  # the defence layer counts files first and answers 413
+    assert two.status_code in (413, 422)  # the defence layer counts files first and responds with 413
     none = api.post(ANALYZE, token=token, data={"discipline": "PT"}, files={"other": ("a.txt", NOTE)})
     assert none.status_code == 422
 
