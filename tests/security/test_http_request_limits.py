@@ -20,7 +20,7 @@ def app(module_app: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def therapist(app: Any) -> dict[str, str]:
-    """Bearer header of a therapist, so the upload route reads the body instead of answering 401."""
+    """Bearer header of a therapist, so the upload route reads the body instead of rejecting with 401."""
     app.create_user("uploader", "therapist", THERAPIST_PASSWORD)
     with app.client() as client:
         response = client.post(
@@ -46,7 +46,7 @@ def test_huge_content_length_rejected_before_body(app: Any, length: str) -> None
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert "request_too_large" in response.text
-    assert time.monotonic() - started < 5  # answered without waiting for a body that never comes
+    assert time.monotonic() - started < 5  # responded without waiting for a body that never comes
 
 
 @pytest.mark.parametrize("length", ["-1", "abc", "1e3", "10, 20", "999999999999999999999"])
@@ -96,7 +96,7 @@ def test_chunked_body_counted_while_streaming(app: Any) -> None:
     assert reply.startswith(b"HTTP/1.1 413")
     assert (
         sent < 8 * 1024 * 1024
-    )  # answered long before the 26 MB stream ended (1 MB limit plus socket buffers)
+    )  # responded long before the 26 MB stream ended (1 MB limit plus socket buffers)
 
 
 def multipart(parts: list[tuple[str, str | None, bytes]], boundary: str = "ea-boundary") -> bytes:
